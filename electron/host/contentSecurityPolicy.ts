@@ -1,0 +1,19 @@
+/**
+ * The renderer's Content-Security-Policy. Only the app's own scripts and styles, no remote
+ * anything; `connectSrc` is the bridge endpoint the document may open (the web host's
+ * WebSocket), nothing in Electron where the bridge is IPC.
+ */
+export function contentSecurityPolicy(connectSrc: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src ${connectSrc.length > 0 ? connectSrc.join(' ') : "'none'"}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}

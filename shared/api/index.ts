@@ -1,0 +1,5 @@
+export * from './bridge.js';
+export * from './domain.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './methods.js';

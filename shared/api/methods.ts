@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { appInfoSchema, settingsPatchSchema, settingsSchema, statusSchema } from './domain.js';
+
+const noInput = z.object({}).strict();
+const nothing = z.object({}).strict();
+
+/**
+ * The contract: every method the renderer may call, with the schema of its input and output.
+ * Main validates each input (and the calling frame) before a service runs. Adding a method here
+ * makes the host fail to compile until a handler exists for it.
+ */
+export const methods = {
+  'app.getInfo': { input: noInput, output: appInfoSchema },
+  'status.get': { input: noInput, output: statusSchema },
+  'settings.get': { input: noInput, output: settingsSchema },
+  'settings.update': { input: settingsPatchSchema, output: settingsSchema },
+  /**
+   * The error boundary reports a crash of the interface. Only the error's name and stack
+   * frames travel: a message may quote health data shown on screen.
+   */
+  'diagnostics.reportRendererError': {
+    input: z
+      .object({
+        name: z.string().max(100),
+        frames: z.array(z.string().max(300)).max(30),
+      })
+      .strict(),
+    output: nothing,
+  },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export const methodNames = Object.keys(methods) as MethodName[];
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(methods, value);
+}
