@@ -1,0 +1,125 @@
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { ServiceError, methodNames, methods, type MethodInput, type MethodName } from '../../shared/api/index.js';
+import { silentLogger } from '../policy/logger.js';
+import { createRouter, type CallContext, type Handlers } from './router.js';
+
+const trusted: CallContext = { origin: 'app://caducee', isMainFrame: true };
+
+/** One valid input per method: the compiler fails this file when a method is added. */
+const validInputs: { [M in MethodName]: MethodInput<M> } = {
+  'app.getInfo': {},
+  'status.get': {},
+  'settings.get': {},
+  'settings.update': { locale: 'en' },
+  'diagnostics.reportRendererError': { name: 'TypeError', frames: ['at Screen (app.js:1:1)'] },
+};
+
+const validOutputs: { [M in MethodName]: unknown } = {
+  'app.getInfo': { name: 'Caducée', version: '1', mode: 'demo', hostKind: 'web', platform: 'linux' },
+  'status.get': { card: { state: 'absent' }, network: 'online', pendingJobs: 0 },
+  'settings.get': { locale: 'fr', lockedKeys: [] },
+  'settings.update': { locale: 'en', lockedKeys: [] },
+  'diagnostics.reportRendererError': {},
+};
+
+function spyHandlers() {
+  const spies = Object.fromEntries(
+    methodNames.map((name) => [name, vi.fn(async () => validOutputs[name])]),
+  ) as unknown as { [M in MethodName]: ReturnType<typeof vi.fn> };
+  return { spies, handlers: spies as unknown as Handlers };
+}
+
+/** Hand-made hostile shapes, on top of fast-check's arbitrary values. */
+function structuralMutations(valid: Record<string, unknown>): unknown[] {
+  const out: unknown[] = [undefined, null, 0, '', 'x', [], [valid], true, { ...valid, extra: 1 }, { __proto__: { locale: 'fr' } }];
+  for (const key of Object.keys(valid)) {
+    const { [key]: _dropped, ...rest } = valid;
+    out.push(rest);
+    for (const junk of [null, 42, 'x'.repeat(10_000), {}, [], true]) out.push({ ...valid, [key]: junk });
+  }
+  return out;
+}
+
+describe('router', () => {
+  for (const method of methodNames) {
+    describe(method, () => {
+      it('passes a valid input to its service and returns a valid output', async () => {
+        const { spies, handlers } = spyHandlers();
+        const router = createRouter(handlers, { trustedOrigins: new Set([trusted.origin]), log: silentLogger });
+        const result = await router.call(method, validInputs[method], trusted);
+        expect(result).toEqual({ ok: true, value: validOutputs[method] });
+        expect(spies[method]).toHaveBeenCalledTimes(1);
+      });
+
+      it('refuses every malformed input with INVALID_INPUT before the service runs', async () => {
+        const { spies, handlers } = spyHandlers();
+        const router = createRouter(handlers, { trustedOrigins: new Set([trusted.origin]), log: silentLogger });
+        const schema = methods[method].input;
+        const hand = structuralMutations(validInputs[method] as Record<string, unknown>).filter((v) => !schema.safeParse(v).success);
+        const generated = fc
+          .sample(fc.anything({ withNullPrototype: true, withObjectString: true, maxDepth: 3 }), { numRuns: 300, seed: 42 })
+          .filter((v) => !schema.safeParse(v).success);
+        const bad = [...hand, ...generated];
+        expect(bad.length).toBeGreaterThan(200);
+        for (const input of bad) {
+          const result = await router.call(method, input, trusted);
+          expect(result.ok).toBe(false);
+          if (!result.ok) expect(result.error.code).toBe('INVALID_INPUT');
+        }
+        expect(spies[method]).not.toHaveBeenCalled();
+      });
+
+      it('refuses a call from an untrusted origin or a sub-frame', async () => {
+        const { spies, handlers } = spyHandlers();
+        const router = createRouter(handlers, { trustedOrigins: new Set([trusted.origin]), log: silentLogger });
+        for (const ctx of [
+          { origin: 'https://evil.example', isMainFrame: true },
+          { origin: 'null', isMainFrame: true },
+          { origin: 'app://caducee', isMainFrame: false },
+        ]) {
+          const result = await router.call(method, validInputs[method], ctx);
+          expect(result).toEqual({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+        }
+        expect(spies[method]).not.toHaveBeenCalled();
+      });
+    });
+  }
+
+  it('refuses unknown and inherited method names', async () => {
+    const { spies, handlers } = spyHandlers();
+    const router = createRouter(handlers, { trustedOrigins: new Set([trusted.origin]), log: silentLogger });
+    for (const name of ['nope', 'toString', '__proto__', 'constructor', 42, null, undefined, { method: 'status.get' }]) {
+      expect(await router.call(name, {}, trusted)).toEqual({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    }
+    for (const spy of Object.values(spies)) expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('reports the offending field paths, never their values', async () => {
+    const { handlers } = spyHandlers();
+    const router = createRouter(handlers, { trustedOrigins: new Set([trusted.origin]), log: silentLogger });
+    const result = await router.call('settings.update', { locale: 'DUPONT Jean 1850775123456' }, trusted);
+    expect(result).toEqual({ ok: false, error: { code: 'INVALID_INPUT', fields: ['locale'] } });
+    expect(JSON.stringify(result)).not.toContain('DUPONT');
+  });
+
+  it('turns a ServiceError into its code and a crash into INTERNAL without leaking the message', async () => {
+    const { spies, handlers } = spyHandlers();
+    const warn = vi.fn();
+    const error = vi.fn();
+    const log = { ...silentLogger, warn, error };
+    const router = createRouter(handlers, { trustedOrigins: new Set([trusted.origin]), log });
+    spies['settings.update'].mockRejectedValueOnce(new ServiceError('POLICY_LOCKED', 'locale locked'));
+    expect(await router.call('settings.update', { locale: 'fr' }, trusted)).toEqual({ ok: false, error: { code: 'POLICY_LOCKED' } });
+    spies['status.get'].mockRejectedValueOnce(new Error('patient DUPONT'));
+    expect(await router.call('status.get', {}, trusted)).toEqual({ ok: false, error: { code: 'INTERNAL' } });
+    expect(JSON.stringify(error.mock.calls)).not.toContain('DUPONT');
+  });
+
+  it('refuses an output that breaks the contract', async () => {
+    const { spies, handlers } = spyHandlers();
+    const router = createRouter(handlers, { trustedOrigins: new Set([trusted.origin]), log: silentLogger });
+    spies['status.get'].mockResolvedValueOnce({ card: { state: 'weird' }, network: 'online', pendingJobs: -1 });
+    expect(await router.call('status.get', {}, trusted)).toEqual({ ok: false, error: { code: 'INVALID_OUTPUT' } });
+  });
+});

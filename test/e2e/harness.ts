@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core';
+import { startWebHost, type WebHost } from '../../electron/host/webHost.js';
+
+/**
+ * One way to open Caducée for end-to-end tests, whatever carries it: the web host in Debian's
+ * Chromium always, and Electron itself when its binary is present on the machine.
+ */
+export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+export const screenshotDir = path.join(repoRoot, 'test-results', 'screenshots');
+const rendererDir = path.join(repoRoot, 'dist', 'renderer');
+const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+export interface LaunchedApp {
+  readonly page: Page;
+  readonly variant: string;
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  readonly mode?: 'demo' | 'normal';
+  readonly dataDir?: string;
+}
+
+export interface Variant {
+  readonly name: 'web' | 'electron';
+  launch(options?: LaunchOptions): Promise<LaunchedApp>;
+}
+
+function requireBuild(): void {
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    throw new Error('dist/renderer absent : lancez `npm run build` avant les tests de bout en bout.');
+  }
+}
+
+export function requireChromium(): void {
+  if (!fs.existsSync(chromiumPath)) {
+    throw new Error(`Chromium absent (${chromiumPath}) : apt-get install chromium`);
+  }
+}
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+let sharedBrowser: Browser | undefined;
+async function browser(): Promise<Browser> {
+  requireChromium();
+  sharedBrowser ??= await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  return sharedBrowser;
+}
+
+export async function closeBrowser(): Promise<void> {
+  await sharedBrowser?.close();
+  sharedBrowser = undefined;
+}
+
+export const webVariant: Variant = {
+  name: 'web',
+  async launch(options = {}) {
+    requireBuild();
+    const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'caducee-e2e-'));
+    const web: WebHost = await startWebHost({
+      rendererDir,
+      port: 0,
+      hostConfig: { mode: options.mode ?? 'demo', dataDir, appVersion: '0.0.0-e2e', platform: process.platform },
+    });
+    const context = await (await browser()).newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(web.url);
+    return {
+      page,
+      variant: 'web',
+      async close() {
+        await context.close();
+        await web.close();
+      },
+    };
+  },
+};
+
+/** The Electron binary, when `npm install` could fetch it (not on the build machines here). */
+export function electronBinary(): string | null {
+  const dir = path.join(repoRoot, 'node_modules', 'electron');
+  const pathFile = path.join(dir, 'path.txt');
+  if (!fs.existsSync(pathFile)) return null;
+  const binary = path.join(dir, 'dist', fs.readFileSync(pathFile, 'utf8').trim());
+  return fs.existsSync(binary) ? binary : null;
+}
+
+export const electronVariant: Variant = {
+  name: 'electron',
+  async launch(options = {}) {
+    const executablePath = electronBinary();
+    if (!executablePath) throw new Error('Electron binary absent');
+    const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'caducee-e2e-'));
+    const app: ElectronApplication = await _electron.launch({
+      executablePath,
+      args: [repoRoot, `--user-data-dir=${dataDir}`],
+      env: { ...process.env, CADUCEE_MODE: options.mode ?? 'demo' },
+    });
+    const page = await app.firstWindow();
+    return { page, variant: 'electron', close: () => app.close() };
+  },
+};
+
+/** The variants this machine can run; says so in one line when Electron's is not one of them. */
+export function availableVariants(): Variant[] {
+  if (electronBinary()) return [webVariant, electronVariant];
+  console.info('e2e : variante Electron non lancée (binaire Electron absent sur cette machine) ; variante hôte web seule.');
+  return [webVariant];
+}
+
+export async function screenshot(page: Page, variant: string, name: string): Promise<string> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${variant}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** axe-core on the current page; returns the serious and critical violations, described. */
+export async function seriousA11yViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
