@@ -1,18 +1,75 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppInfo } from '../../shared/api/index.js';
-import { invoke } from './api/client.js';
+import { DemoBanner } from './components/DemoBanner.js';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
+import { SideNav } from './components/SideNav.js';
+import { StatusBar } from './components/StatusBar.js';
+import { useAppInfo } from './hooks/useAppInfo.js';
+import { useHashRoute } from './hooks/useHashRoute.js';
+import { useSettings } from './hooks/useSettings.js';
+import { useStatus } from './hooks/useStatus.js';
+import { CRASH_TEST_ROUTE, HOME } from './routes.js';
+import { ScreenOutlet } from './screens/ScreenOutlet.js';
 
+function focusTitle(main: HTMLElement | null): void {
+  main?.querySelector<HTMLElement>('h1')?.focus();
+}
+
+/** The shell: banner, navigation, the current screen (inside the error boundary) and the status bar. */
 export function App() {
   const { t } = useTranslation();
-  const [info, setInfo] = useState<AppInfo | null>(null);
+  const info = useAppInfo();
+  const status = useStatus();
+  const settingsState = useSettings();
+  const { route, navigate } = useHashRoute();
+  const mainRef = useRef<HTMLElement>(null);
+  // Bumped by "Revenir à l’accueil" so the boundary remounts even when home is the crashed screen.
+  const [boundaryGeneration, setBoundaryGeneration] = useState(0);
+  const goHome = (): void => {
+    navigate(HOME);
+    setBoundaryGeneration((n) => n + 1);
+  };
+
+  // Focus follows the screen change (not the first render: the skip link must stay first).
+  // Compared with what was shown, not "is first run", because StrictMode runs effects twice.
+  const shown = `${route}:${boundaryGeneration}`;
+  const lastShown = useRef(shown);
   useEffect(() => {
-    void invoke('app.getInfo', {}).then(setInfo);
-  }, []);
+    if (lastShown.current === shown) return;
+    lastShown.current = shown;
+    focusTitle(mainRef.current);
+  }, [shown]);
+
+  const titleKey = route === CRASH_TEST_ROUTE ? 'errorBoundary.title' : (`nav.${route}` as const);
+  useEffect(() => {
+    const key = info?.mode === 'demo' ? 'app.documentTitleDemo' : 'app.documentTitle';
+    document.title = t(key, { screen: t(titleKey) });
+  }, [t, titleKey, info?.mode]);
+
+  // A skip link with `href="#…"` would overwrite the route held in the fragment.
+  const skipToContent = (event: MouseEvent<HTMLAnchorElement>): void => {
+    event.preventDefault();
+    focusTitle(mainRef.current);
+  };
+
   return (
-    <main>
-      <h1>{t('app.name')}</h1>
-      <p data-testid="mode">{info ? info.mode : t('app.loading')}</p>
-    </main>
+    <div className="app-shell">
+      <a className="skip-link" href="#main-content" onClick={skipToContent}>
+        {t('skipLink')}
+      </a>
+      <header className="app-header">
+        {info?.mode === 'demo' && <DemoBanner />}
+        <p className="app-name">{t('app.name')}</p>
+      </header>
+      <div className="app-body">
+        <SideNav current={route} />
+        <main id="main-content" ref={mainRef} className="app-main" data-testid={`screen-${route}`}>
+          <ErrorBoundary key={shown} onHome={goHome}>
+            <ScreenOutlet route={route} info={info} status={status} settingsState={settingsState} />
+          </ErrorBoundary>
+        </main>
+      </div>
+      <StatusBar view={status} />
+    </div>
   );
 }
