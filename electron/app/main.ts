@@ -1,4 +1,4 @@
-import { app, type BrowserWindow } from 'electron';
+import { app, dialog, type BrowserWindow } from 'electron';
 import { createHost, type Host } from '../host/createHost.js';
 import { appLayout, closeWithin, electronHostConfig, resolveMode } from './launchConfig.js';
 import { installApplicationMenu } from './menu.js';
@@ -63,9 +63,12 @@ function start(): void {
     })
     .catch((error: unknown) => {
       // A policy file that cannot be read, a data folder that cannot be written: do not run
-      // half-configured. The cause is in the log when the logger exists.
+      // half-configured. The message names a file at most (no health data exists yet): shown
+      // to the user, who must call IT, rather than a silent exit; also logged when possible.
       host?.log.error('app.start-failed', { error: error instanceof Error ? error.name : typeof error });
-      process.stderr.write(`Caducée n'a pas pu démarrer : ${error instanceof Error ? error.message : String(error)}\n`);
+      const message = `Caducée n'a pas pu démarrer : ${error instanceof Error ? error.message : String(error)}`;
+      process.stderr.write(`${message}\n`);
+      dialog.showErrorBox('Caducée', message);
       app.exit(1);
     });
 

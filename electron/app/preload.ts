@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { ipcChannels, type CaduceeBridge, type CallResult } from '../../shared/api/bridge.js';
-import { isEventName } from '../../shared/api/events.js';
+import type { CaduceeBridge, CallResult } from '../../shared/api/bridge.js';
+import { ipcChannels, isEventName } from '../../shared/api/channels.js';
 
 /**
  * The preload of every Caducée window (sandboxed, so bundled to CommonJS by scripts/build.mjs).

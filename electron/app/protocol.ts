@@ -34,6 +34,7 @@ export function registerAppScheme(): void {
 export function serveRenderer(rendererDir: string): void {
   protocol.handle(APP_SCHEME, (request) => {
     const { status, headers, body } = rendererResponse(rendererDir, request.method, request.url);
-    return new Response(body, { status, headers });
+    // A copy into a plain Uint8Array: a Node Buffer is not a DOM BodyInit for the type checker.
+    return new Response(body ? new Uint8Array(body) : null, { status, headers });
   });
 }

@@ -157,6 +157,9 @@ export function mapPkcs11Error(error: unknown, context: string, pinStatusAfter?:
     case 'CKR_KEY_TYPE_INCONSISTENT':
     case 'CKR_KEY_FUNCTION_NOT_PERMITTED':
       return new CardError('mechanism-unsupported', cause);
+    case 'CKR_ARGUMENTS_BAD':
+      // SoftHSM2 answers a mechanism parameter it does not support (OAEP SHA-256) this way at *Init.
+      return context.endsWith('Init') ? new CardError('mechanism-unsupported', cause) : new CardError('card-error', cause);
     case 'CKR_OPERATION_ACTIVE':
     case 'CKR_SESSION_COUNT':
       return new CardError('busy', cause);

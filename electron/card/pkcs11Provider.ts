@@ -374,20 +374,16 @@ export function createPkcs11Provider(options: Pkcs11ProviderOptions): CardProvid
       requireLogin(slotId);
       const key = findKey(slotId, keyId);
       const s = session(slotId);
-      return runAsync(slotId, 'C_Sign', async (m) => {
-        m.C_SignInit(s, signMechanism(mechanism), key);
-        return Buffer.from(await m.C_SignAsync(s, data, Buffer.alloc(1024)));
-      });
+      call(slotId, 'C_SignInit', (m) => m.C_SignInit(s, signMechanism(mechanism), key));
+      return runAsync(slotId, 'C_Sign', async (m) => Buffer.from(await m.C_SignAsync(s, data, Buffer.alloc(1024))));
     },
 
     async decrypt(slotId, keyId, mechanism, data) {
       requireLogin(slotId);
       const key = findKey(slotId, keyId);
       const s = session(slotId);
-      return runAsync(slotId, 'C_Decrypt', async (m) => {
-        m.C_DecryptInit(s, decryptMechanism(mechanism), key);
-        return Buffer.from(await m.C_DecryptAsync(s, data, Buffer.alloc(1024)));
-      });
+      call(slotId, 'C_DecryptInit', (m) => m.C_DecryptInit(s, decryptMechanism(mechanism), key));
+      return runAsync(slotId, 'C_Decrypt', async (m) => Buffer.from(await m.C_DecryptAsync(s, data, Buffer.alloc(1024))));
     },
 
     async logout(slotId) {

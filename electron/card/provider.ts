@@ -7,7 +7,12 @@ import type { PinStatus } from './errors.js';
  */
 
 export type SignMechanism = 'RSA-PKCS1-SHA256' | 'RSA-PSS-SHA256';
-/** OAEP with SHA-256 for the hash and MGF1 (SoftHSM2 2.6 and CPS4 accept it), label empty. */
+/**
+ * OAEP, label empty, MGF1 with the same hash. SoftHSM2 2.6 accepts only SHA-1 ("hashAlg must
+ * be CKM_SHA_1": RSA-OAEP-SHA256 → `mechanism-unsupported`); OAEP support on CPS4 is not
+ * documented publicly. RSA-OAEP-SHA1 is sound for key wrapping (OAEP does not rely on SHA-1
+ * collision resistance) and is the default of CardService.decrypt.
+ */
 export type DecryptMechanism = 'RSA-OAEP-SHA256' | 'RSA-OAEP-SHA1' | 'RSA-PKCS1';
 
 export interface SlotSummary {

@@ -34,5 +34,4 @@ export const wireServerFrameSchema = z.union([
 ]);
 export type WireServerFrame = z.infer<typeof wireServerFrameSchema>;
 
-/** IPC channel names used by the Electron preload; kept here so main and preload agree. */
-export const ipcChannels = { invoke: 'caducee:invoke', event: 'caducee:event' } as const;
+export { ipcChannels } from './channels.js';

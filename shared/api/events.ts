@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EventNameFromList } from './channels.js';
 import { settingsSchema, statusSchema } from './domain.js';
 
 /** Everything main pushes to the renderer, with the schema of each payload. */
@@ -11,7 +12,9 @@ export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export const eventNames = Object.keys(events) as EventName[];
+export { isEventName } from './channels.js';
 
-export function isEventName(value: unknown): value is EventName {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(events, value);
-}
+// Compile-time proof that channels.ts lists exactly these events.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _eventListMatches: Same<EventName, EventNameFromList> = true;
+void _eventListMatches;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { availableVariants, closeBrowser, screenshot, seriousA11yViolations, type LaunchedApp } from './harness.js';
 

@@ -1,0 +1,30 @@
+import type { SqliteDb } from '../connection.js';
+import { VaultTooNewError } from '../errors.js';
+import { migration0001 } from './0001_initial.js';
+
+/** Index i holds the migration that takes user_version from i to i + 1. Append only. */
+export const MIGRATIONS: readonly ((db: SqliteDb) => void)[] = [migration0001];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function userVersion(db: SqliteDb): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+/**
+ * Brings the schema to `target` (default: this code's version), one transaction per migration
+ * so a crash leaves a consistent numbered state. Refuses a file newer than the code: never
+ * write into a schema this version does not know.
+ */
+export function migrate(db: SqliteDb, target = SCHEMA_VERSION): number {
+  const current = userVersion(db);
+  if (current > SCHEMA_VERSION) throw new VaultTooNewError(current, SCHEMA_VERSION);
+  for (let v = current; v < target; v += 1) {
+    const step = MIGRATIONS[v];
+    if (step === undefined) break;
+    db.transaction(() => {
+      step(db);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return userVersion(db);
+}
