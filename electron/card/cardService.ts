@@ -299,7 +299,14 @@ export function createCardService(options: CardServiceOptions): CardService {
       try {
         const token = watcher.tokens().find((t) => t.slotId === target);
         const result = await signInWithPin({ provider, slotId: target, trust: trust(), log, ...(options.pinLength !== undefined ? { pinLength: options.pinLength } : {}) }, pin);
-        if (result.kind === 'signed-in' && token) {
+        if (result.kind === 'signed-in') {
+          if (!token) {
+            // The watcher does not list that slot (any more): do not keep a session on it.
+            await provider.logout(target).catch(() => undefined);
+            await watcher.poll();
+            await serial(recompute);
+            return { kind: 'removed', message: new CardRemovedError('slot not listed').userMessage };
+          }
           session = { slotId: target, serial: token.serial, identity: result.identity };
         } else if (result.kind === 'removed') {
           await watcher.poll();

@@ -138,7 +138,7 @@ export function mapPkcs11Error(error: unknown, context: string, pinStatusAfter?:
   if (REMOVAL_RVS.has(rv)) return new CardRemovedError(cause);
   switch (rv) {
     case 'CKR_PIN_INCORRECT': {
-      let hint: PinStatus = 'ok';
+      let hint: PinStatus;
       try {
         hint = pinStatusAfter?.() ?? 'ok';
       } catch {

@@ -18,9 +18,10 @@ import type { ParsedCertificate, ParsedCrl } from './x509.js';
  *  2. a card whose PIN is already blocked is not sent the PIN;
  *  3. the authentication certificate is read and validated BEFORE the PIN is sent: a foreign,
  *     expired or revoked card never receives it;
- *  4. C_Login exactly once — never retried by this code — then the PIN reference is dropped.
- *     (pkcs11js only takes the PIN as a JS string, so there is no buffer of ours to overwrite;
- *     nothing keeps a reference after the call and nothing logs it);
+ *  4. C_Login exactly once — never retried by this code. The PIN is only a parameter: no
+ *     field, closure, log or error keeps it. pkcs11js takes the PIN as a JS string (immutable,
+ *     cannot be wiped), so there is no buffer of ours to overwrite; the string arrives as such
+ *     from IPC anyway;
  *  5. the private keys are paired with the certificates by CKA_ID.
  */
 
@@ -104,35 +105,26 @@ function fromError(error: unknown): SignInResult {
   return { kind: 'error', code: 'card-error', message: cardMessage('card-error') };
 }
 
-export async function signInWithPin(options: SignInOptions, pinInput: string): Promise<SignInResult> {
+export async function signInWithPin(options: SignInOptions, pin: string): Promise<SignInResult> {
   const { provider, slotId, log } = options;
   const pinLength = options.pinLength ?? DEFAULT_PIN_LENGTH;
-  let pin: string | undefined = pinInput;
   if (!isValidPinFormat(pin, pinLength)) {
-    pin = undefined;
     log.info('card.signin.pin_format', { slot: slotId });
     return { kind: 'pin-format', message: `Le code PIN de la carte CPS comporte ${pinLength} chiffres.` };
   }
   try {
     const token = await provider.tokenInfo(slotId);
     if (token.pinStatus === 'locked') {
-      pin = undefined;
       log.warn('card.signin.locked', { slot: slotId });
       return { kind: 'locked', message: cardMessage('pin-locked') };
     }
     const check = checkCardCertificates(await provider.readCertificates(slotId), options.trust);
     if (check.kind === 'refused') {
-      pin = undefined;
       log.warn('card.signin.refused', { slot: slotId, code: check.code });
       return { kind: 'refused', code: check.code, message: check.message };
     }
-    try {
-      const once = pin;
-      pin = undefined;
-      await provider.login(slotId, once);
-    } finally {
-      pin = undefined;
-    }
+    // The only use of the PIN: one C_Login. Not stored, not logged, not retried.
+    await provider.login(slotId, pin);
     const keyIds = await provider.listPrivateKeyIds(slotId);
     const paired = checkCardCertificates(await provider.readCertificates(slotId), options.trust, keyIds);
     if (paired.kind === 'refused' || !keyIds.includes(paired.identity.authentication.keyId)) {
@@ -153,7 +145,6 @@ export async function signInWithPin(options: SignInOptions, pinInput: string): P
     log.info('card.signin.ok', { slot: slotId, warnings: identity.warnings.length });
     return { kind: 'signed-in', identity, dataObjectLabels };
   } catch (error) {
-    pin = undefined;
     const result = fromError(error);
     log.warn('card.signin.failed', { slot: slotId, kind: result.kind, code: error instanceof CardError ? error.code : 'unknown' });
     return result;

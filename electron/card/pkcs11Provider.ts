@@ -285,7 +285,7 @@ export function createPkcs11Provider(options: Pkcs11ProviderOptions): CardProvid
       const present = new Set(refreshSlots(true).map(slotKey));
       return all.map((handle) => {
         const slotId = slotKey(handle);
-        let description = '';
+        let description: string;
         try {
           description = text(open().C_GetSlotInfo(handle).slotDescription);
         } catch {

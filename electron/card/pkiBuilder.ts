@@ -5,8 +5,8 @@ import { parseCertificate } from './x509.js';
 
 /**
  * Builds small PKIs: the demo mode's chain (virtual card) and the tests' IGC-Santé-like
- * chains. Keys come from Node's crypto (native, fast); certificates are assembled
- * with node-forge and signed with Node's crypto; CRLs are assembled with forge's ASN.1 and signed with Node's crypto.
+ * chains. Keys come from Node's crypto (native, fast); certificates and CRLs are
+ * assembled with node-forge (ASN.1) and signed with Node's crypto.
  * Nothing here is used to validate anything.
  */
 
@@ -112,7 +112,8 @@ export function issueCertificate(options: IssueOptions): IssuedCertificate {
   const sha256WithRsa = forge.pki.oids['sha256WithRSAEncryption'] as string;
   cert.signatureOid = sha256WithRsa;
   cert.siginfo.algorithmOid = sha256WithRsa;
-  const tbs = Buffer.from(forge.asn1.toDer(forge.pki.getTBSCertificate(cert)).getBytes(), 'binary');
+  const getTbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate;
+  const tbs = Buffer.from(forge.asn1.toDer(getTbs(cert)).getBytes(), 'binary');
   cert.signature = crypto.sign('sha256', tbs, signer.privateKey).toString('binary');
   const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
   return { der, pem: derToPem(der), serialHex, subject: options.subject, key: options.key };

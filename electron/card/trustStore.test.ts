@@ -69,6 +69,7 @@ describe('trust store on the real IGC-Santé CA certificates', () => {
     const s = loadTrustStore([dir, path.join(dir, 'missing')], silentLogger);
     expect(s.anchors).toHaveLength(2);
     expect(s.skipped).toEqual(['broken.cer']);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('defaults to the Cryptolib Coffre folder', () => {

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import pkcs11js from 'pkcs11js';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CardService } from '../../../electron/card/cardService.js';
 import { CardRemovedError } from '../../../electron/card/errors.js';
 import { createPkcs11Provider } from '../../../electron/card/pkcs11Provider.js';
@@ -19,14 +20,33 @@ function track(service: CardService): CardService {
   return service;
 }
 
+let setupError: unknown;
+
 beforeAll(async () => {
-  findSoftHsm(); // throws "softhsm2 absent: apt-get install softhsm2 opensc"
-  base = tempDir('card');
-  valid = await createTestCard(path.join(base, 'valid'), 'valid');
+  try {
+    findSoftHsm(); // throws "softhsm2 absent: apt-get install softhsm2 opensc"
+    base = tempDir('card');
+    valid = await createTestCard(path.join(base, 'valid'), 'valid');
+  } catch (error) {
+    setupError = error;
+  }
+});
+
+// A missing SoftHSM2 fails every test with the install hint (a failing beforeAll would only mark them skipped).
+beforeEach(() => {
+  if (setupError) throw setupError;
+});
+
+it('SoftHSM2 and OpenSC are installed', () => {
+  expect(() => findSoftHsm()).not.toThrow();
 });
 
 afterEach(async () => {
   for (const service of running.splice(0)) await service.stop();
+});
+
+afterAll(() => {
+  if (base) fs.rmSync(base, { recursive: true, force: true });
 });
 
 async function freshCard(variant: TestCardVariant, name: string = variant): Promise<TestCard> {

@@ -195,7 +195,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): string {
     return execFileSync(command, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`${command} ${args.filter((a) => !/^\d{4,8}$/.test(a)).join(' ')} failed: ${e.stderr ?? ''}${e.stdout ?? ''}${e.message}`);
+    throw new Error(`${command} ${args.filter((a) => !/^\d{4,8}$/.test(a)).join(' ')} failed: ${e.stderr ?? ''}${e.stdout ?? ''}${e.message}`, { cause: error });
   }
 }
 
