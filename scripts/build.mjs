@@ -1,6 +1,7 @@
 // Builds what Electron (and the web host) run, without needing an Electron binary:
 //   renderer  → dist/renderer/   (Vite, root vite.config.ts)
 //   main      → dist/main/main.cjs       (esbuild, from electron/app/main.ts only)
+//   vault     → dist/main/vaultWorker.cjs (esbuild: the vault's worker thread)
 //   preload   → dist/preload/preload.cjs (esbuild, CommonJS: a sandboxed preload cannot be ESM)
 // Then checks the bundles: the web host and its WebSocket server must never reach dist/main,
 // and the preload may require nothing but 'electron'.
@@ -39,6 +40,9 @@ async function buildMain() {
     sourcemap: false,
     metafile: true,
     logLevel: 'warning',
+    // electron/vault/client.ts defaults its worker path from import.meta.url for tsx/vitest;
+    // the app always passes the bundled worker (appLayout), so that default is never used here.
+    logOverride: { 'empty-import-meta': 'silent' },
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   const inputs = Object.keys(result.metafile.inputs);
@@ -46,6 +50,25 @@ async function buildMain() {
   if (leaked.length > 0) throw new Error(`dist/main contient du code de l'hôte web : ${leaked.join(', ')}`);
   const outside = inputs.filter((file) => file.startsWith('electron/') && !/^electron\/(app|host|policy|card|vault|psc|identity|mail|dmp|outbox|demo)\//.test(file));
   if (outside.length > 0) throw new Error(`dist/main : fichiers inattendus ${outside.join(', ')}`);
+}
+
+/**
+ * The vault's worker thread, its own bundle: a worker does not share the main bundle's module
+ * graph. Unpacked from the asar (electron-builder.yml) so worker_threads can load it from disk.
+ */
+async function buildVaultWorker() {
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['electron/vault/worker/vaultWorker.ts'],
+    outfile: 'dist/main/vaultWorker.cjs',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external: mainExternals,
+    sourcemap: false,
+    logLevel: 'warning',
+  });
 }
 
 async function buildPreload() {
@@ -75,11 +98,11 @@ export async function buildAll() {
   const started = Date.now();
   fs.rmSync(path.join(root, 'dist', 'main'), { recursive: true, force: true });
   fs.rmSync(path.join(root, 'dist', 'preload'), { recursive: true, force: true });
-  await Promise.all([buildMain(), buildPreload()]);
+  await Promise.all([buildMain(), buildPreload(), buildVaultWorker()]);
   // Stop esbuild's helper process now rather than leaving it to the parent's exit.
   await esbuild.stop();
   await buildRenderer();
-  for (const file of ['dist/main/main.cjs', 'dist/preload/preload.cjs', 'dist/renderer/index.html']) {
+  for (const file of ['dist/main/main.cjs', 'dist/main/vaultWorker.cjs', 'dist/preload/preload.cjs', 'dist/renderer/index.html']) {
     if (!fs.existsSync(path.join(root, file))) throw new Error(`build : ${file} absent`);
   }
   if (fs.readFileSync(path.join(root, 'dist/main/main.cjs'), 'utf8').includes('WebSocketServer')) {

@@ -37,7 +37,10 @@ describe('appLayout', () => {
     expect(appLayout(asar)).toEqual({
       rendererDir: path.join(asar, 'dist', 'renderer'),
       preload: path.join(asar, 'dist', 'preload', 'preload.cjs'),
+      vaultWorker: path.join(`${asar}.unpacked`, 'dist', 'main', 'vaultWorker.cjs'),
     });
+    const folder = path.join('/home', 'dev', 'caducee');
+    expect(appLayout(folder).vaultWorker).toBe(path.join(folder, 'dist', 'main', 'vaultWorker.cjs'));
   });
 });
 

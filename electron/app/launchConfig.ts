@@ -41,10 +41,13 @@ export function electronHostConfig(facts: LaunchFacts): HostConfig {
 }
 
 /** Where the built pieces sit under `app.getAppPath()` (the project folder, or app.asar). */
-export function appLayout(appPath: string): { rendererDir: string; preload: string } {
+export function appLayout(appPath: string): { rendererDir: string; preload: string; vaultWorker: string } {
+  // A worker thread is loaded from disk: inside a package it sits in app.asar.unpacked.
+  const unpacked = appPath.endsWith('.asar') ? `${appPath}.unpacked` : appPath;
   return {
     rendererDir: path.join(appPath, 'dist', 'renderer'),
     preload: path.join(appPath, 'dist', 'preload', 'preload.cjs'),
+    vaultWorker: path.join(unpacked, 'dist', 'main', 'vaultWorker.cjs'),
   };
 }
 

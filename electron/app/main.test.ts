@@ -146,6 +146,8 @@ const fake = vi.hoisted(() => {
       removeHandler: (channel: string) => ipcHandlers.delete(channel),
     },
     dialog: { showErrorBox: (title: string, message: string) => calls.push(`showErrorBox ${title}: ${message}`) },
+    // No OS keyring on a build machine: the vault key is then protected by the card wrap alone.
+    safeStorage: { isEncryptionAvailable: () => false },
     Menu: {
       buildFromTemplate: (template: unknown) => template,
       setApplicationMenu: (menu: unknown) => {

@@ -2,6 +2,7 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import { createHost, type Host } from '../host/createHost.js';
 import { appLayout, closeWithin, electronHostConfig, resolveMode } from './launchConfig.js';
 import { installApplicationMenu } from './menu.js';
+import { osKeystoreSealer } from './osKeystore.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
 import { wireIpc } from './ipc.js';
 import { installSecurityPolicy } from './security.js';
@@ -32,7 +33,7 @@ function start(): void {
   app.on('second-instance', () => focusWindow(mainWindow));
 
   const devTools = !app.isPackaged;
-  const { rendererDir, preload } = appLayout(app.getAppPath());
+  const { rendererDir, preload, vaultWorker } = appLayout(app.getAppPath());
 
   const openWindow = () => {
     if (!host) return;
@@ -46,6 +47,7 @@ function start(): void {
     .whenReady()
     .then(() => {
       const { mode, ignored } = resolveMode(process.env['CADUCEE_MODE']);
+      const sealer = osKeystoreSealer();
       host = createHost(
         electronHostConfig({
           mode,
@@ -53,7 +55,9 @@ function start(): void {
           appVersion: app.getVersion(),
           platform: process.platform,
         }),
+        { vaultWorkerFile: vaultWorker, ...(sealer ? { sealer } : {}) },
       );
+      host.log.info('app.keystore', { backend: sealer?.backend ?? 'none' });
       if (ignored !== undefined) host.log.warn('app.mode-ignored', { value: ignored, mode });
       installSecurityPolicy({ log: host.log, allowDevTools: devTools });
       serveRenderer(rendererDir);

@@ -1,24 +1,27 @@
+// Parsing is done by @peculiar/x509 (its @peculiar/asn1-* schemas) and OpenSSL via node:crypto; this thin wrapper only keeps stable types for the card layer.
+import 'reflect-metadata';
 import crypto from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate, CertificateList, CRLNumber, id_ce_cRLNumber, type Name as AsnName } from '@peculiar/asn1-x509';
 import {
-  DerError,
-  TAG,
-  child,
-  decodeBits,
-  decodeIntegerHex,
-  decodeOid,
-  decodeSmallInteger,
-  decodeString,
-  decodeTime,
-  expectTag,
-  findAll,
-  parseDer,
-  type DerNode,
-} from './der.js';
+  AuthorityKeyIdentifierExtension,
+  BasicConstraintsExtension,
+  CRLDistributionPointsExtension,
+  ExtendedKeyUsageExtension,
+  ExtensionFactory,
+  KeyUsageFlags,
+  KeyUsagesExtension,
+  PemConverter,
+  SubjectKeyIdentifierExtension,
+} from '@peculiar/x509';
 
 /**
- * X.509 certificates and CRLs, read with the small DER reader (der.ts). Not node-forge's
- * `pki.certificateFromAsn1`: it refuses any non-RSA key and does not keep the exact TBS bytes.
- * Signatures are checked with Node's crypto (X509Certificate.verify, crypto.verify).
+ * X.509 certificates and CRLs for the card layer. No hand-written ASN.1: the structures are
+ * decoded by @peculiar/x509 (any key type; keeps the exact TBS bytes), and every certificate is
+ * also loaded by Node's crypto.X509Certificate (OpenSSL), which checks its signatures and must
+ * account for every input byte. CRL signatures are checked with crypto.verify over the TBS
+ * bytes as received. The wrapper exists so that callers see small, stable, synchronous types
+ * (ParsedCertificate, ParsedCrl) and one error class, whatever the library's API does next.
  * Unknown extensions are kept by OID (critical ones listed) and never break parsing.
  */
 
@@ -91,7 +94,11 @@ export interface NameAttribute {
 
 export interface DistinguishedName {
   readonly attributes: readonly NameAttribute[];
-  /** Exact DER of the Name: issuer/subject matching compares these bytes (then the text). */
+  /**
+   * DER of the Name, as @peculiar/asn1-schema encodes the decoded attributes (the received bytes
+   * for any DER input; the tests check this on the IGC-Santé CAs). Issuer/subject matching
+   * compares these bytes, then the normalised text.
+   */
   readonly der: Buffer;
   /** "C=FR, O=…, CN=…" (RDN order as encoded; multi-valued RDNs joined with "+"). */
   readonly text: string;
@@ -129,32 +136,13 @@ export interface ParsedCrl {
   readonly revoked: readonly RevokedEntry[];
   readonly crlNumber: string | undefined;
   readonly signatureAlgorithm: string;
+  /** TBSCertList bytes exactly as received: what the signature covers. */
   readonly tbs: Buffer;
   readonly signature: Buffer;
 }
 
 export class CertificateParseError extends Error {
   override name = 'CertificateParseError';
-}
-
-function parseName(node: DerNode): DistinguishedName {
-  expectTag(node, TAG.SEQUENCE, 'Name');
-  const attributes: NameAttribute[] = [];
-  const rdnTexts: string[] = [];
-  for (const rdn of node.children) {
-    expectTag(rdn, TAG.SET, 'RDN');
-    const parts: string[] = [];
-    for (const atv of rdn.children) {
-      expectTag(atv, TAG.SEQUENCE, 'AttributeTypeAndValue');
-      const oid = decodeOid(child(atv, 0, 'attribute type'));
-      const value = decodeString(child(atv, 1, 'attribute value'));
-      const name = SHORT_NAMES[oid] ?? oid;
-      attributes.push({ oid, name, value });
-      parts.push(`${name}=${value}`);
-    }
-    rdnTexts.push(parts.join('+'));
-  }
-  return { attributes, der: Buffer.from(node.raw), text: rdnTexts.join(', ') };
 }
 
 export function nameAttribute(name: DistinguishedName, oid: string): string | undefined {
@@ -169,160 +157,165 @@ export function sameName(a: DistinguishedName, b: DistinguishedName): boolean {
   return a.der.equals(b.der) || normalise(a) === normalise(b);
 }
 
-function algorithmOid(node: DerNode): string {
-  return decodeOid(child(expectTag(node, TAG.SEQUENCE, 'AlgorithmIdentifier'), 0, 'algorithm'));
+function distinguishedName(asn: AsnName): DistinguishedName {
+  const attributes: NameAttribute[] = [];
+  const rdnTexts: string[] = [];
+  for (const rdn of asn) {
+    const parts: string[] = [];
+    for (const atv of rdn) {
+      // UTF8/BMP/Universal/Printable/Teletex/IA5 strings are decoded by the library; any other
+      // string type (Numeric, Visible…) comes back as the hex of its encoding.
+      const value = atv.value.toString();
+      const name = SHORT_NAMES[atv.type] ?? atv.type;
+      attributes.push({ oid: atv.type, name, value });
+      parts.push(`${name}=${value}`);
+    }
+    rdnTexts.push(parts.join('+'));
+  }
+  return { attributes, der: Buffer.from(AsnConvert.serialize(asn)), text: rdnTexts.join(', ') };
+}
+
+/** INTEGER bytes → lowercase hex without leading zero bytes (how serials are compared). */
+function integerHex(bytes: ArrayBuffer): string {
+  const hex = Buffer.from(bytes).toString('hex').replace(/^(?:00)+(?=..)/, '');
+  return hex === '' ? '00' : hex;
 }
 
 function toBuffer(data: Buffer | Uint8Array | string): Buffer {
   if (typeof data !== 'string') return Buffer.from(data);
-  const pem = /-----BEGIN [A-Z0-9 ]+-----([\s\S]*?)-----END [A-Z0-9 ]+-----/.exec(data);
-  if (!pem?.[1]) throw new CertificateParseError('not PEM');
-  return Buffer.from(pem[1].replace(/\s+/g, ''), 'base64');
+  try {
+    return Buffer.from(PemConverter.decodeFirst(data));
+  } catch {
+    throw new CertificateParseError('not PEM');
+  }
+}
+
+function parseError(what: string, error: unknown): CertificateParseError {
+  if (error instanceof CertificateParseError) return error;
+  return new CertificateParseError(`${what}: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 export function parseCertificate(input: Buffer | Uint8Array | string): ParsedCertificate {
   const der = toBuffer(input);
+  let cert: Certificate;
+  let node: crypto.X509Certificate;
   try {
-    const cert = expectTag(parseDer(der), TAG.SEQUENCE, 'Certificate');
-    const tbs = expectTag(child(cert, 0, 'Certificate'), TAG.SEQUENCE, 'TBSCertificate');
-    const signatureAlgorithm = algorithmOid(child(cert, 1, 'Certificate'));
-    let i = 0;
-    if (tbs.children[0]?.tag === 0xa0) i = 1; // [0] EXPLICIT version
-    const serialHex = decodeIntegerHex(child(tbs, i, 'serial'));
-    const issuer = parseName(child(tbs, i + 2, 'issuer'));
-    const validity = expectTag(child(tbs, i + 3, 'validity'), TAG.SEQUENCE, 'Validity');
-    const notBefore = decodeTime(child(validity, 0, 'notBefore'));
-    const notAfter = decodeTime(child(validity, 1, 'notAfter'));
-    const subject = parseName(child(tbs, i + 4, 'subject'));
-
-    let keyUsage: Set<KeyUsageName> | undefined;
-    let basicConstraints: ParsedCertificate['basicConstraints'];
-    let extKeyUsage: string[] = [];
-    let subjectKeyId: string | undefined;
-    let authorityKeyId: string | undefined;
-    let crlDistributionPoints: string[] = [];
-    const unknownCriticalExtensions: string[] = [];
-
-    const extWrapper = tbs.children.find((c) => c.tag === 0xa3);
-    for (const ext of extWrapper?.children[0]?.children ?? []) {
-      const oid = decodeOid(child(ext, 0, 'extnID'));
-      const critical = ext.children.length === 3 && ext.children[1]?.tag === TAG.BOOLEAN && ext.children[1].content[0] !== 0;
-      const valueNode = expectTag(ext.children[ext.children.length - 1], TAG.OCTET_STRING, 'extnValue');
-      try {
-        const value = parseDer(valueNode.content);
-        switch (oid) {
-          case OID.keyUsage: {
-            const bits = decodeBits(value);
-            keyUsage = new Set(KEY_USAGE_NAMES.filter((_, index) => bits[index] === true));
-            break;
-          }
-          case OID.basicConstraints: {
-            const ca = value.children[0]?.tag === TAG.BOOLEAN ? value.children[0].content[0] !== 0 : false;
-            const pathNode = value.children.find((c) => c.tag === TAG.INTEGER);
-            basicConstraints = { ca, pathLen: pathNode ? decodeSmallInteger(pathNode) : undefined };
-            break;
-          }
-          case OID.extKeyUsage:
-            extKeyUsage = value.children.map(decodeOid);
-            break;
-          case OID.subjectKeyIdentifier:
-            subjectKeyId = value.content.toString('hex');
-            break;
-          case OID.authorityKeyIdentifier: {
-            const keyId = value.children.find((c) => c.tag === 0x80);
-            authorityKeyId = keyId?.content.toString('hex');
-            break;
-          }
-          case OID.crlDistributionPoints:
-            crlDistributionPoints = findAll(value, (n) => n.tag === 0x86).map((n) => n.content.toString('latin1'));
-            break;
-          default:
-            if (critical && !UNDERSTOOD_EXTENSIONS.has(oid)) unknownCriticalExtensions.push(oid);
-        }
-      } catch (error) {
-        // A malformed extension we need is a parse failure only when critical; otherwise ignored.
-        if (critical) throw error;
-      }
-    }
-    return {
-      der,
-      serialHex,
-      issuer,
-      subject,
-      notBefore,
-      notAfter,
-      keyUsage,
-      basicConstraints,
-      extKeyUsage,
-      subjectKeyId,
-      authorityKeyId,
-      crlDistributionPoints,
-      unknownCriticalExtensions,
-      signatureAlgorithm,
-      selfIssued: sameName(issuer, subject),
-    };
+    // The schema parser directly, not `new X509Certificate(bytes)`: that constructor would also
+    // take hex or base64 text for a certificate, which a card or a file must not get away with.
+    cert = AsnConvert.parse(der, Certificate);
+    node = new crypto.X509Certificate(der);
   } catch (error) {
-    if (error instanceof DerError) throw new CertificateParseError(`certificate: ${error.message}`);
-    throw error;
+    throw parseError('certificate', error);
   }
+  // Neither parser minds bytes after the certificate; OpenSSL's re-encoding shows where it ended.
+  if (node.raw.length !== der.length) throw new CertificateParseError('certificate: trailing bytes');
+  const tbs = cert.tbsCertificate;
+
+  let keyUsage: Set<KeyUsageName> | undefined;
+  let basicConstraints: ParsedCertificate['basicConstraints'];
+  let extKeyUsage: string[] = [];
+  let subjectKeyId: string | undefined;
+  let authorityKeyId: string | undefined;
+  let crlDistributionPoints: string[] = [];
+  const unknownCriticalExtensions: string[] = [];
+
+  for (const raw of tbs.extensions ?? []) {
+    const { extnID: oid, critical } = raw;
+    let ext: ReturnType<typeof ExtensionFactory.create>;
+    try {
+      ext = ExtensionFactory.create(AsnConvert.serialize(raw));
+    } catch (error) {
+      // A malformed extension is a parse failure only when critical; otherwise ignored.
+      if (critical) throw parseError(`certificate: extension ${oid}`, error);
+      continue;
+    }
+    if (ext instanceof KeyUsagesExtension) {
+      const usages = ext.usages;
+      keyUsage = new Set(KEY_USAGE_NAMES.filter((name) => (usages & KeyUsageFlags[name]) !== 0));
+    } else if (ext instanceof BasicConstraintsExtension) {
+      basicConstraints = { ca: ext.ca, pathLen: ext.pathLength };
+    } else if (ext instanceof ExtendedKeyUsageExtension) {
+      extKeyUsage = ext.usages.map(String);
+    } else if (ext instanceof SubjectKeyIdentifierExtension) {
+      subjectKeyId = ext.keyId.toLowerCase();
+    } else if (ext instanceof AuthorityKeyIdentifierExtension) {
+      authorityKeyId = ext.keyId?.toLowerCase();
+    } else if (ext instanceof CRLDistributionPointsExtension) {
+      crlDistributionPoints = ext.distributionPoints.flatMap((dp) =>
+        (dp.distributionPoint?.fullName ?? []).flatMap((gn) => (gn.uniformResourceIdentifier ? [gn.uniformResourceIdentifier] : [])),
+      );
+    } else if (critical && !UNDERSTOOD_EXTENSIONS.has(oid)) {
+      unknownCriticalExtensions.push(oid);
+    }
+  }
+
+  const issuer = distinguishedName(tbs.issuer);
+  const subject = distinguishedName(tbs.subject);
+  const parsed: ParsedCertificate = {
+    der,
+    serialHex: integerHex(tbs.serialNumber),
+    issuer,
+    subject,
+    notBefore: tbs.validity.notBefore.getTime(),
+    notAfter: tbs.validity.notAfter.getTime(),
+    keyUsage,
+    basicConstraints,
+    extKeyUsage,
+    subjectKeyId,
+    authorityKeyId,
+    crlDistributionPoints,
+    unknownCriticalExtensions,
+    signatureAlgorithm: cert.signatureAlgorithm.algorithm,
+    selfIssued: sameName(issuer, subject),
+  };
+  nodeCache.set(der, node);
+  return parsed;
 }
 
 export function parseCrl(input: Buffer | Uint8Array | string): ParsedCrl {
   const der = toBuffer(input);
+  let list: CertificateList;
   try {
-    const list = expectTag(parseDer(der), TAG.SEQUENCE, 'CertificateList');
-    const tbs = expectTag(child(list, 0, 'CertificateList'), TAG.SEQUENCE, 'TBSCertList');
-    const signatureAlgorithm = algorithmOid(child(list, 1, 'CertificateList'));
-    const sigBits = expectTag(child(list, 2, 'CertificateList'), TAG.BIT_STRING, 'signature').content;
-    let i = 0;
-    if (tbs.children[0]?.tag === TAG.INTEGER) i = 1;
-    const issuer = parseName(child(tbs, i + 1, 'issuer'));
-    const thisUpdate = decodeTime(child(tbs, i + 2, 'thisUpdate'));
-    let j = i + 3;
-    let nextUpdate: Date | undefined;
-    const maybeNext = tbs.children[j];
-    if (maybeNext && (maybeNext.tag === TAG.UTC_TIME || maybeNext.tag === TAG.GENERALIZED_TIME)) {
-      nextUpdate = decodeTime(maybeNext);
-      j += 1;
-    }
-    const revoked: RevokedEntry[] = [];
-    const maybeRevoked = tbs.children[j];
-    if (maybeRevoked?.tag === TAG.SEQUENCE) {
-      for (const entry of maybeRevoked.children) {
-        revoked.push({ serialHex: decodeIntegerHex(child(entry, 0, 'revoked serial')), revocationDate: decodeTime(child(entry, 1, 'revocationDate')) });
-      }
-    }
+    list = AsnConvert.parse(der, CertificateList);
+  } catch (error) {
+    throw parseError('crl', error);
+  }
+  // RFC 5280 §5.1.1.2: the outer and the signed algorithm identifiers must be the same.
+  if (!list.signatureAlgorithm.isEqual(list.tbsCertList.signature)) throw new CertificateParseError('crl: signature algorithm mismatch');
+  try {
     let crlNumber: string | undefined;
-    const extWrapper = tbs.children.find((c) => c.tag === 0xa0);
-    for (const ext of extWrapper?.children[0]?.children ?? []) {
-      if (decodeOid(child(ext, 0, 'extnID')) === OID.crlNumber) {
-        const value = ext.children[ext.children.length - 1];
-        if (value) crlNumber = decodeIntegerHex(parseDer(value.content));
+    for (const ext of list.tbsCertList.crlExtensions ?? []) {
+      if (ext.extnID === id_ce_cRLNumber) {
+        // Up to 20 octets (RFC 5280 §5.2.3): the library gives a number or a decimal string.
+        const hex = BigInt(AsnConvert.parse(ext.extnValue, CRLNumber).value).toString(16);
+        crlNumber = hex.length % 2 === 1 ? `0${hex}` : hex;
       }
     }
     return {
       der,
-      issuer,
-      thisUpdate,
-      nextUpdate,
-      revoked,
+      issuer: distinguishedName(list.tbsCertList.issuer),
+      thisUpdate: list.tbsCertList.thisUpdate.getTime(),
+      nextUpdate: list.tbsCertList.nextUpdate?.getTime(),
+      revoked: (list.tbsCertList.revokedCertificates ?? []).map((entry) => ({
+        serialHex: integerHex(entry.userCertificate),
+        revocationDate: entry.revocationDate.getTime(),
+      })),
       crlNumber,
-      signatureAlgorithm,
-      tbs: Buffer.from(tbs.raw),
-      signature: Buffer.from(sigBits.subarray(1)),
+      signatureAlgorithm: list.signatureAlgorithm.algorithm,
+      tbs: Buffer.from(list.tbsCertListRaw ?? AsnConvert.serialize(list.tbsCertList)),
+      signature: Buffer.from(list.signature),
     };
   } catch (error) {
-    if (error instanceof DerError) throw new CertificateParseError(`crl: ${error.message}`);
-    throw error;
+    throw parseError('crl', error);
   }
 }
 
-const cache = new WeakMap<Buffer, crypto.X509Certificate>();
+const nodeCache = new WeakMap<Buffer, crypto.X509Certificate>();
 export function nodeCertificate(cert: ParsedCertificate): crypto.X509Certificate {
-  let x = cache.get(cert.der);
+  let x = nodeCache.get(cert.der);
   if (!x) {
     x = new crypto.X509Certificate(cert.der);
-    cache.set(cert.der, x);
+    nodeCache.set(cert.der, x);
   }
   return x;
 }
@@ -331,7 +324,7 @@ export function publicKeyOf(cert: ParsedCertificate): crypto.KeyObject {
   return nodeCertificate(cert).publicKey;
 }
 
-/** True when `issuer`'s key verifies `cert`'s signature. Never throws. */
+/** True when `issuer`'s key verifies `cert`'s signature (OpenSSL). Never throws. */
 export function verifyCertificateSignature(cert: ParsedCertificate, issuer: ParsedCertificate): boolean {
   try {
     return nodeCertificate(cert).verify(publicKeyOf(issuer));
@@ -350,7 +343,10 @@ const HASH_BY_SIG_OID: Record<string, string> = {
   '1.2.840.10045.4.3.4': 'sha512',
 };
 
-/** True when `issuer`'s key verifies the CRL's signature. Never throws. */
+/**
+ * True when `issuer`'s key verifies the CRL's signature. Never throws. Synchronous Node crypto
+ * rather than X509Crl.verify (WebCrypto, async), so the validator stays synchronous.
+ */
 export function verifyCrlSignature(crl: ParsedCrl, issuer: ParsedCertificate): boolean {
   const hash = HASH_BY_SIG_OID[crl.signatureAlgorithm];
   if (!hash) return false;

@@ -1,6 +1,24 @@
 import { z } from 'zod';
 import { hostKindSchema, modeSchema } from '../../shared/api/index.js';
 
+/** The CPS card: module, trust anchors and revocation (normal mode; the demo ignores them). */
+export const cardConfigSchema = z
+  .object({
+    /** PKCS#11 module; default: the Cryptolib CPS path of the OS. */
+    modulePath: z.string().optional(),
+    /** Trust-anchor folders; default: the Cryptolib's Coffre folder. */
+    anchorFolders: z.array(z.string()).optional(),
+    /** CRL files, folders or URLs. */
+    crlSources: z.array(z.string()).default([]),
+    revocation: z.enum(['require', 'warn', 'off']).default('require'),
+    crlGraceDays: z.number().int().min(0).max(30).default(7),
+    pollIntervalMs: z.number().int().min(100).max(10_000).default(500),
+    /** SoftHSM2 only: re-initialise the module on each poll to see re-created tokens. */
+    rescan: z.boolean().default(false),
+  })
+  .strict();
+export type CardConfig = z.output<typeof cardConfigSchema>;
+
 /** What a host needs to be built; the Electron shell and the web host each fill it in. */
 export const hostConfigSchema = z
   .object({
@@ -15,6 +33,9 @@ export const hostConfigSchema = z
     /** Origins allowed to call the bridge (the app's own document only). */
     trustedOrigins: z.array(z.string()).min(1),
     logToConsole: z.boolean().default(false),
+    card: cardConfigSchema.default({ crlSources: [], revocation: 'require', crlGraceDays: 7, pollIntervalMs: 500, rescan: false }),
+    /** Minutes without activity before the session locks (card signed out, vault closed). */
+    idleLockMinutes: z.number().int().min(1).max(240).default(15),
   })
   .strict();
 export type HostConfig = z.input<typeof hostConfigSchema>;

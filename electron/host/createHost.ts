@@ -1,34 +1,85 @@
 import type { Status } from '../../shared/api/index.js';
+import { ServiceError } from '../../shared/api/index.js';
+import type { CardProvider } from '../card/provider.js';
 import { consoleSink, createLogger, createRotatingFileSink, teeSink, type Logger } from '../policy/logger.js';
 import { loadMachinePolicy } from '../policy/machinePolicy.js';
 import { logDir, profileDir } from '../policy/paths.js';
 import { createSettingsStore } from '../policy/settingsStore.js';
+import type { Sealer } from '../vault/keys/keyring.js';
+import { createCardHandlers } from './cardHandlers.js';
+import { createCardSetup } from './cardSetup.js';
 import { hostConfigSchema, type HostConfig } from './config.js';
 import { createEventBus, type EventBus } from './eventBus.js';
+import { createIdleLock } from './idleLock.js';
 import { createRouter, type Handlers, type Router } from './router.js';
+import { createVaultSession } from './vaultSession.js';
 
 export interface Host {
   readonly router: Router;
   readonly events: EventBus;
   readonly log: Logger;
-  /** Stops every service; resolves once pending work is safely stored. */
+  /** Resolves once the card watcher made its first pass (tests wait on it, never on sleeps). */
+  readonly ready: Promise<void>;
+  /** Stops every service; resolves once pending work is safely stored and the vault closed. */
   close(): Promise<void>;
+}
+
+/** What only the caller can provide: OS services (Electron) or test doubles of a peer. */
+export interface HostDeps {
+  /** The OS keystore (Electron's safeStorage); absent in the web host. */
+  readonly sealer?: Sealer;
+  /** Replaces the configured PKCS#11 module (fault-injecting wrapper in tests). */
+  readonly cardProvider?: CardProvider;
+  /** The bundled vault worker (packaged app); default: the TypeScript worker through tsx. */
+  readonly vaultWorkerFile?: string;
 }
 
 /**
  * The composition root: builds every service from plain Node, without Electron, so the same
  * product runs in the Electron shell, in the web host and in integration tests.
  */
-export function createHost(input: HostConfig): Host {
+export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
   const config = hostConfigSchema.parse(input);
   const fileSink = createRotatingFileSink(logDir(config.dataDir));
   const log = createLogger(config.logToConsole ? teeSink(fileSink, consoleSink) : fileSink);
   const policy = loadMachinePolicy(config.policyFile, log);
-  const settings = createSettingsStore(profileDir(config.dataDir, config.mode), policy, log);
+  const profile = profileDir(config.dataDir, config.mode);
+  const settings = createSettingsStore(profile, policy, log);
   const events = createEventBus();
 
-  // Card, network and outbox services feed this as they arrive (issues 3–5).
+  const { service: card, virtualCard } = createCardSetup({
+    mode: config.mode,
+    profileDir: profile,
+    platform: config.platform as NodeJS.Platform,
+    card: config.card,
+    log,
+    ...(deps.cardProvider ? { provider: deps.cardProvider } : {}),
+  });
+  const vault = createVaultSession({
+    profileDir: profile,
+    card,
+    log,
+    ...(deps.sealer ? { sealer: deps.sealer } : {}),
+    ...(deps.vaultWorkerFile ? { workerFile: deps.vaultWorkerFile } : {}),
+  });
+  const idle = createIdleLock({ minutes: config.idleLockMinutes, log, lock: () => card.signOut() });
+
+  // Network and outbox services feed the rest of this as they arrive (issues 5 and 7).
   const status: Status = { card: { state: 'no-reader' }, network: 'unknown', pendingJobs: 0 };
+  const cardHandlers = createCardHandlers({ card, vault, events, log, idle, virtualCard });
+  card.on('state', (state) => {
+    if (state.state !== 'signed-in') {
+      idle.stop();
+      // Card out, signed out or idle: the key leaves memory; queued work stays in the vault.
+      void vault.close(state.state === 'absent' ? 'card-removed' : 'signed-out').catch((error: unknown) =>
+        log.error('vault.close-failed', { error: error instanceof Error ? error.name : 'unknown' }),
+      );
+    }
+    if (status.card.state !== state.state) {
+      status.card = { state: state.state };
+      events.emit('status.changed', { ...status });
+    }
+  });
 
   const handlers: Handlers = {
     'app.getInfo': async () => ({
@@ -45,6 +96,18 @@ export function createHost(input: HostConfig): Host {
       events.emit('settings.changed', next);
       return next;
     },
+    ...cardHandlers,
+    'demo.setCardInserted': async ({ inserted }) => {
+      if (!virtualCard) throw new ServiceError('UNAVAILABLE', 'demo card control outside demo mode');
+      if (inserted) virtualCard.insert();
+      else virtualCard.remove();
+      await card.poll();
+      return {};
+    },
+    'session.activity': async () => {
+      idle.touch();
+      return {};
+    },
     'diagnostics.reportRendererError': async ({ name, frames }) => {
       log.error('renderer.crash', { name, frames: frames.join(' | ') });
       return {};
@@ -52,13 +115,20 @@ export function createHost(input: HostConfig): Host {
   };
 
   const router = createRouter(handlers, { trustedOrigins: new Set(config.trustedOrigins), log });
+  const ready = card.start().catch((error: unknown) => {
+    log.error('card.start-failed', { error: error instanceof Error ? error.name : 'unknown' });
+  });
   log.info('host.started', { mode: config.mode, hostKind: config.hostKind, version: config.appVersion });
 
   return {
     router,
     events,
     log,
+    ready,
     async close() {
+      idle.stop();
+      await card.stop().catch(() => undefined);
+      await vault.close('shutdown');
       log.info('host.stopped');
     },
   };

@@ -12,6 +12,12 @@ const validInputs: { [M in MethodName]: MethodInput<M> } = {
   'status.get': {},
   'settings.get': {},
   'settings.update': { locale: 'en' },
+  'card.getState': {},
+  'card.signIn': { pin: '1234' },
+  'card.signOut': {},
+  'card.selectSlot': { slotId: '01' },
+  'demo.setCardInserted': { inserted: false },
+  'session.activity': {},
   'diagnostics.reportRendererError': { name: 'TypeError', frames: ['at Screen (app.js:1:1)'] },
 };
 
@@ -20,6 +26,12 @@ const validOutputs: { [M in MethodName]: unknown } = {
   'status.get': { card: { state: 'absent' }, network: 'online', pendingJobs: 0 },
   'settings.get': { locale: 'fr', lockedKeys: [] },
   'settings.update': { locale: 'en', lockedKeys: [] },
+  'card.getState': { state: 'absent', readers: 1 },
+  'card.signIn': { result: 'wrong-pin', pinStatus: 'final-try', message: 'Code PIN incorrect.' },
+  'card.signOut': {},
+  'card.selectSlot': {},
+  'demo.setCardInserted': {},
+  'session.activity': {},
   'diagnostics.reportRendererError': {},
 };
 

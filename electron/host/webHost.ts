@@ -6,7 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { wireClientFrameSchema, type WireServerFrame } from '../../shared/api/index.js';
 import type { HostConfig } from './config.js';
 import { contentSecurityPolicy } from './contentSecurityPolicy.js';
-import { createHost, type Host } from './createHost.js';
+import { createHost, type Host, type HostDeps } from './createHost.js';
 import { contentTypeOf, readStaticFile, resolveStaticFile } from './staticFiles.js';
 
 /**
@@ -20,6 +20,7 @@ export interface WebHostOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly hostConfig: Omit<HostConfig, 'trustedOrigins' | 'hostKind'>;
+  readonly deps?: HostDeps;
 }
 
 export interface WebHost {
@@ -57,7 +58,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const origin = `http://${hostName}`;
   const csp = contentSecurityPolicy([`ws://${hostName}`]);
 
-  const host = createHost({ ...options.hostConfig, hostKind: 'web', trustedOrigins: [origin] });
+  const host = createHost({ ...options.hostConfig, hostKind: 'web', trustedOrigins: [origin] }, options.deps);
   const { log } = host;
 
   server.on('request', (req, res) => {

@@ -1,4 +1,5 @@
 export * from './bridge.js';
+export * from './card.js';
 export * from './domain.js';
 export * from './errors.js';
 export * from './events.js';

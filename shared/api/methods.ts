@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cardViewSchema, pinInputSchema, signInResultSchema } from './card.js';
 import { appInfoSchema, settingsPatchSchema, settingsSchema, statusSchema } from './domain.js';
 
 const noInput = z.object({}).strict();
@@ -14,6 +15,15 @@ export const methods = {
   'status.get': { input: noInput, output: statusSchema },
   'settings.get': { input: noInput, output: settingsSchema },
   'settings.update': { input: settingsPatchSchema, output: settingsSchema },
+  'card.getState': { input: noInput, output: cardViewSchema },
+  /** The PIN crosses the bridge once, for one C_Login; main never stores, logs or retries it. */
+  'card.signIn': { input: pinInputSchema, output: signInResultSchema },
+  'card.signOut': { input: noInput, output: nothing },
+  'card.selectSlot': { input: z.object({ slotId: z.string().max(64) }).strict(), output: nothing },
+  /** Demo mode only (trainers): take the virtual card out of its virtual reader, or put it back. */
+  'demo.setCardInserted': { input: z.object({ inserted: z.boolean() }).strict(), output: nothing },
+  /** The professional is active (throttled by the renderer): postpones the idle lock. */
+  'session.activity': { input: noInput, output: nothing },
   /**
    * The error boundary reports a crash of the interface. Only the error's name and stack
    * frames travel: a message may quote health data shown on screen.

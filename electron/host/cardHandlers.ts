@@ -1,0 +1,58 @@
+import type { CardService } from '../card/cardService.js';
+import type { VirtualCard } from '../card/virtualCard.js';
+import type { Logger } from '../policy/logger.js';
+import { VaultError } from '../vault/errors.js';
+import { cardView, failedSignIn } from './cardViews.js';
+import type { EventBus } from './eventBus.js';
+import type { IdleLock } from './idleLock.js';
+import type { Handlers } from './router.js';
+import type { VaultSession } from './vaultSession.js';
+
+type CardHandlers = Pick<Handlers, 'card.getState' | 'card.signIn' | 'card.signOut' | 'card.selectSlot'>;
+
+/**
+ * Sign-in is one PIN, one C_Login, then the vault. A vault that cannot open signs the card out
+ * again (nothing half-open) and says why, with the way out.
+ */
+export function createCardHandlers(options: {
+  card: CardService;
+  vault: VaultSession;
+  events: EventBus;
+  log: Logger;
+  idle: IdleLock;
+  virtualCard: VirtualCard | undefined;
+}): CardHandlers {
+  const { card, vault, events, log, idle } = options;
+  card.on('state', (state) => events.emit('card.changed', cardView(state)));
+
+  return {
+    'card.getState': async () => cardView(card.getState()),
+    'card.signIn': async ({ pin, slotId }) => {
+      const result = await card.signIn(pin, slotId);
+      if (result.kind !== 'signed-in') return failedSignIn(result);
+      try {
+        const opened = await vault.open(result.identity.profile.idNat.idNat);
+        idle.start();
+        return { result: 'signed-in', ...opened };
+      } catch (error) {
+        await card.signOut().catch(() => undefined);
+        if (error instanceof VaultError) {
+          log.warn('vault.open-failed', { code: error.code });
+          return { result: 'vault-error', code: error.code, message: error.userMessage };
+        }
+        const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'vault-error';
+        const message = typeof error === 'object' && error !== null && 'userMessage' in error ? String(error.userMessage) : '';
+        log.error('vault.open-crashed', { code, error: error instanceof Error ? error.name : 'unknown' });
+        return { result: 'error', code, message: message || 'Le coffre local n’a pas pu être ouvert. Réessayez.' };
+      }
+    },
+    'card.signOut': async () => {
+      await card.signOut();
+      return {};
+    },
+    'card.selectSlot': async ({ slotId }) => {
+      await card.selectSlot(slotId);
+      return {};
+    },
+  };
+}

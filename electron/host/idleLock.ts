@@ -1,0 +1,47 @@
+import type { Logger } from '../policy/logger.js';
+
+/**
+ * Locks the session after a period without the professional's activity (a setting that machine
+ * policy can fix). The renderer reports activity, throttled; the timer runs only while signed in.
+ */
+export interface IdleLock {
+  /** Starts (or restarts) the countdown; called at sign-in. */
+  start(): void;
+  touch(): void;
+  stop(): void;
+}
+
+export function createIdleLock(options: {
+  minutes: number;
+  log: Logger;
+  lock: () => Promise<void>;
+  now?: () => number;
+  checkEveryMs?: number;
+}): IdleLock {
+  const now = options.now ?? Date.now;
+  const limit = options.minutes * 60_000;
+  let last = now();
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+  };
+  const check = () => {
+    if (now() - last < limit) return;
+    stop();
+    options.log.info('session.idle-lock', { minutes: options.minutes });
+    void options.lock().catch(() => undefined);
+  };
+  return {
+    start() {
+      last = now();
+      stop();
+      timer = setInterval(check, options.checkEveryMs ?? Math.min(15_000, limit));
+      timer.unref();
+    },
+    touch() {
+      last = now();
+    },
+    stop,
+  };
+}

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import type { CardService } from '../card/cardService.js';
+import type { Logger } from '../policy/logger.js';
+import { openVault, type Vault } from '../vault/client.js';
+import { VaultError } from '../vault/errors.js';
+import { chooseCardWrapper, type CardKeyOps } from '../vault/keys/cardWrap.js';
+import { createVaultKey, unlockWithCard, vaultPaths, type Sealer } from '../vault/keys/keyring.js';
+
+/**
+ * The professional's vault follows the card: opened right after a successful sign-in (created,
+ * with its recovery code, the first time), closed — key dropped — when the card leaves, the
+ * professional signs out or the session idles out. Queued work stays in the closed vault.
+ */
+export interface VaultSession {
+  /** Resolves with the recovery code when this call created the vault. Throws VaultError. */
+  open(idNat: string): Promise<{ recoveryCode?: string }>;
+  close(reason: string): Promise<void>;
+  current(): Vault | undefined;
+}
+
+export interface VaultSessionOptions {
+  readonly profileDir: string;
+  readonly card: CardService;
+  readonly log: Logger;
+  readonly sealer?: Sealer;
+  readonly workerFile?: string;
+  readonly escrowPublicKeyPem?: string;
+}
+
+function cardKeyOps(card: CardService): CardKeyOps {
+  const certificates = card.certificates();
+  if (!certificates) throw new VaultError('locked', 'no signed-in card');
+  return {
+    publicKey: new X509Certificate(certificates.authentication).publicKey,
+    decrypt: (data) => card.decrypt(data, 'RSA-OAEP-SHA256'),
+    sign: (data) => card.sign(data, 'RSA-PKCS1-SHA256', 'authentication'),
+  };
+}
+
+export function createVaultSession(options: VaultSessionOptions): VaultSession {
+  const { log } = options;
+  let vault: Vault | undefined;
+  let opening: Promise<{ recoveryCode?: string }> | undefined;
+
+  async function doOpen(idNat: string): Promise<{ recoveryCode?: string }> {
+    const paths = vaultPaths(options.profileDir, idNat);
+    const wrapper = await chooseCardWrapper(cardKeyOps(options.card));
+    const sealing = options.sealer ? { sealer: options.sealer } : {};
+    let recoveryCode: string | undefined;
+    let unlocked: { key: Buffer; cipher: Parameters<typeof openVault>[0]['cipher'] };
+    if (fs.existsSync(paths.keysFile)) {
+      unlocked = await unlockWithCard({ keysFile: paths.keysFile, card: wrapper, ...sealing });
+    } else {
+      const created = await createVaultKey({
+        keysFile: paths.keysFile,
+        card: wrapper,
+        ...sealing,
+        ...(options.escrowPublicKeyPem ? { escrowPublicKeyPem: options.escrowPublicKeyPem } : {}),
+      });
+      recoveryCode = created.recoveryCode;
+      unlocked = created;
+      log.info('vault.created', { backend: options.sealer?.backend ?? 'none' });
+    }
+    const opened = await openVault({
+      file: paths.dbFile,
+      key: unlocked.key,
+      ...(unlocked.cipher ? { cipher: unlocked.cipher } : {}),
+      log,
+      ...(options.workerFile ? { workerFile: options.workerFile } : {}),
+    });
+    await opened.appendAudit({ actor: idNat, action: 'vault.unlocked', subjectType: 'vault', subjectId: 'local' });
+    vault = opened;
+    log.info('vault.opened', { schema: opened.schemaVersion });
+    return recoveryCode !== undefined ? { recoveryCode } : {};
+  }
+
+  return {
+    open(idNat) {
+      if (vault) return Promise.resolve({});
+      opening ??= doOpen(idNat).finally(() => {
+        opening = undefined;
+      });
+      return opening;
+    },
+    async close(reason) {
+      await opening?.catch(() => undefined);
+      const closing = vault;
+      vault = undefined;
+      if (closing) {
+        await closing.close();
+        log.info('vault.closed', { reason });
+      }
+    },
+    current: () => vault,
+  };
+}

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallResult, CardView } from '../../../shared/api/index.js';
+import { createHost, type Host } from '../../../electron/host/createHost.js';
+import { createTestCard, pullToken, reinsertToken, type TestCard } from '../../peers/softhsm/createTestCard.js';
+import { tempDir } from '../card/helpers.js';
+
+/**
+ * The whole sign-in path of the product on the SoftHSM2 test card, through the same router the
+ * renderer calls: PIN → C_Login → the vault created (recovery code shown once) and keyed by the
+ * card → card pulled → vault closed, session locked → card back → same vault, no new code.
+ */
+const ctx = { origin: 'app://caducee', isMainFrame: true };
+let card: TestCard;
+let host: Host;
+let dataDir: string;
+
+async function call(method: string, input: unknown): Promise<unknown> {
+  const result: CallResult = await host.router.call(method, input, ctx);
+  if (!result.ok) throw new Error(`${method}: ${result.error.code}`);
+  return result.value;
+}
+
+async function waitForCard(state: CardView['state'], timeoutMs = 3_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const view = (await call('card.getState', {})) as CardView;
+    if (view.state === state) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`card still ${view.state}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  card = await createTestCard(tempDir('host-card'), 'valid');
+  process.env['SOFTHSM2_CONF'] = card.softhsmConf;
+  dataDir = tempDir('host-data');
+  host = createHost({
+    mode: 'normal',
+    hostKind: 'web',
+    dataDir,
+    appVersion: 'test',
+    platform: 'linux',
+    trustedOrigins: [ctx.origin],
+    card: { modulePath: card.modulePath, anchorFolders: [card.anchorsDir], crlSources: [card.crlPath], rescan: true, pollIntervalMs: 200 },
+  });
+  await host.ready;
+});
+
+afterAll(async () => {
+  await host.close();
+});
+
+describe('sign-in opens the vault with the card', () => {
+  it('refuses a wrong PIN without opening anything, then signs in and creates the vault once', async () => {
+    await waitForCard('present');
+    const wrong = (await call('card.signIn', { pin: '9999' })) as { result: string };
+    expect(wrong.result).toBe('wrong-pin');
+    expect(fs.existsSync(path.join(dataDir, 'profile', 'vaults'))).toBe(false);
+
+    const first = (await call('card.signIn', { pin: card.pin })) as { result: string; recoveryCode?: string };
+    expect(first.result).toBe('signed-in');
+    expect(first.recoveryCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/);
+    const view = (await call('card.getState', {})) as CardView;
+    expect(view).toMatchObject({ state: 'signed-in', practitioner: { idNat: `8${card.rpps}`, profession: 'Médecin' } });
+    const keysFile = fs.readdirSync(path.join(dataDir, 'profile', 'vaults'), { recursive: true }).map(String).find((f) => f.endsWith('vault-keys.json'));
+    expect(keysFile).toBeDefined();
+  });
+
+  it('locks within 2 s of the card leaving, and reopens the same vault without a new code', async () => {
+    pullToken(card);
+    expect(await waitForCard('absent', 2_000)).toBeLessThan(2_000);
+    reinsertToken(card);
+    await waitForCard('present');
+    const again = (await call('card.signIn', { pin: card.pin })) as { result: string; recoveryCode?: string };
+    expect(again).toEqual({ result: 'signed-in' });
+  });
+
+  it('keeps PINs, names and the RPPS out of the logs', () => {
+    const logs = fs
+      .readdirSync(path.join(dataDir, 'logs'))
+      .map((f) => fs.readFileSync(path.join(dataDir, 'logs', f), 'utf8'))
+      .join('\n');
+    expect(logs).toContain('vault.opened');
+    for (const secret of [card.rpps, 'HÉBERT', 'Jeanne', '"1234"', '9999']) expect(logs).not.toContain(secret);
+  });
+});
