@@ -197,16 +197,27 @@ function parseError(what: string, error: unknown): CertificateParseError {
 
 export function parseCertificate(input: Buffer | Uint8Array | string): ParsedCertificate {
   const der = toBuffer(input);
-  let cert: Certificate;
-  let node: crypto.X509Certificate;
   try {
-    // The schema parser directly, not `new X509Certificate(bytes)`: that constructor would also
-    // take hex or base64 text for a certificate, which a card or a file must not get away with.
-    cert = AsnConvert.parse(der, Certificate);
-    node = new crypto.X509Certificate(der);
+    return readCertificate(der);
   } catch (error) {
     throw parseError('certificate', error);
   }
+}
+
+export function parseCrl(input: Buffer | Uint8Array | string): ParsedCrl {
+  const der = toBuffer(input);
+  try {
+    return readCrl(der);
+  } catch (error) {
+    throw parseError('crl', error);
+  }
+}
+
+function readCertificate(der: Buffer): ParsedCertificate {
+  // The schema parser directly, not `new X509Certificate(bytes)`: that constructor would also
+  // take hex or base64 text for a certificate, which a card or a file must not get away with.
+  const cert = AsnConvert.parse(der, Certificate);
+  const node = new crypto.X509Certificate(der);
   // Neither parser minds bytes after the certificate; OpenSSL's re-encoding shows where it ended.
   if (node.raw.length !== der.length) throw new CertificateParseError('certificate: trailing bytes');
   const tbs = cert.tbsCertificate;
@@ -272,42 +283,35 @@ export function parseCertificate(input: Buffer | Uint8Array | string): ParsedCer
   return parsed;
 }
 
-export function parseCrl(input: Buffer | Uint8Array | string): ParsedCrl {
-  const der = toBuffer(input);
-  let list: CertificateList;
-  try {
-    list = AsnConvert.parse(der, CertificateList);
-  } catch (error) {
-    throw parseError('crl', error);
-  }
+function readCrl(der: Buffer): ParsedCrl {
+  const list = AsnConvert.parse(der, CertificateList);
+  // The signature is checked over the TBSCertList as received, never over a re-encoding.
+  const tbsBytes = list.tbsCertListRaw;
+  if (!tbsBytes) throw new CertificateParseError('crl: TBSCertList bytes unavailable');
   // RFC 5280 §5.1.1.2: the outer and the signed algorithm identifiers must be the same.
   if (!list.signatureAlgorithm.isEqual(list.tbsCertList.signature)) throw new CertificateParseError('crl: signature algorithm mismatch');
-  try {
-    let crlNumber: string | undefined;
-    for (const ext of list.tbsCertList.crlExtensions ?? []) {
-      if (ext.extnID === id_ce_cRLNumber) {
-        // Up to 20 octets (RFC 5280 §5.2.3): the library gives a number or a decimal string.
-        const hex = BigInt(AsnConvert.parse(ext.extnValue, CRLNumber).value).toString(16);
-        crlNumber = hex.length % 2 === 1 ? `0${hex}` : hex;
-      }
+  let crlNumber: string | undefined;
+  for (const ext of list.tbsCertList.crlExtensions ?? []) {
+    if (ext.extnID === id_ce_cRLNumber) {
+      // Up to 20 octets (RFC 5280 §5.2.3): the library gives a number or a decimal string.
+      const hex = BigInt(AsnConvert.parse(ext.extnValue.buffer, CRLNumber).value).toString(16);
+      crlNumber = hex.length % 2 === 1 ? `0${hex}` : hex;
     }
-    return {
-      der,
-      issuer: distinguishedName(list.tbsCertList.issuer),
-      thisUpdate: list.tbsCertList.thisUpdate.getTime(),
-      nextUpdate: list.tbsCertList.nextUpdate?.getTime(),
-      revoked: (list.tbsCertList.revokedCertificates ?? []).map((entry) => ({
-        serialHex: integerHex(entry.userCertificate),
-        revocationDate: entry.revocationDate.getTime(),
-      })),
-      crlNumber,
-      signatureAlgorithm: list.signatureAlgorithm.algorithm,
-      tbs: Buffer.from(list.tbsCertListRaw ?? AsnConvert.serialize(list.tbsCertList)),
-      signature: Buffer.from(list.signature),
-    };
-  } catch (error) {
-    throw parseError('crl', error);
   }
+  return {
+    der,
+    issuer: distinguishedName(list.tbsCertList.issuer),
+    thisUpdate: list.tbsCertList.thisUpdate.getTime(),
+    nextUpdate: list.tbsCertList.nextUpdate?.getTime(),
+    revoked: (list.tbsCertList.revokedCertificates ?? []).map((entry) => ({
+      serialHex: integerHex(entry.userCertificate),
+      revocationDate: entry.revocationDate.getTime(),
+    })),
+    crlNumber,
+    signatureAlgorithm: list.signatureAlgorithm.algorithm,
+    tbs: Buffer.from(tbsBytes),
+    signature: Buffer.from(list.signature),
+  };
 }
 
 const nodeCache = new WeakMap<Buffer, crypto.X509Certificate>();

@@ -1,3 +1,4 @@
+import type { SignInResult } from '../../shared/api/index.js';
 import type { CardService } from '../card/cardService.js';
 import type { VirtualCard } from '../card/virtualCard.js';
 import type { Logger } from '../policy/logger.js';
@@ -8,7 +9,7 @@ import type { IdleLock } from './idleLock.js';
 import type { Handlers } from './router.js';
 import type { VaultSession } from './vaultSession.js';
 
-type CardHandlers = Pick<Handlers, 'card.getState' | 'card.signIn' | 'card.signOut' | 'card.selectSlot'>;
+type CardHandlers = Pick<Handlers, 'card.getState' | 'card.signIn' | 'card.signOut' | 'card.selectSlot' | 'vault.recover'>;
 
 /**
  * Sign-in is one PIN, one C_Login, then the vault. A vault that cannot open signs the card out
@@ -25,27 +26,35 @@ export function createCardHandlers(options: {
   const { card, vault, events, log, idle } = options;
   card.on('state', (state) => events.emit('card.changed', cardView(state)));
 
+  /** Signs in once, then runs `openVault`; a vault failure signs the card out again. */
+  async function signInThen(pin: string, slotId: string | undefined, openVault: (idNat: string) => Promise<{ recoveryCode?: string }>): Promise<SignInResult> {
+    const result = await card.signIn(pin, slotId);
+    if (result.kind !== 'signed-in') return failedSignIn(result);
+    try {
+      const opened = await openVault(result.identity.profile.idNat.idNat);
+      idle.start();
+      return { result: 'signed-in', ...opened };
+    } catch (error) {
+      await card.signOut().catch(() => undefined);
+      if (error instanceof VaultError) {
+        log.warn('vault.open-failed', { code: error.code });
+        return { result: 'vault-error', code: error.code, message: error.userMessage };
+      }
+      const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'vault-error';
+      const message = typeof error === 'object' && error !== null && 'userMessage' in error ? String(error.userMessage) : '';
+      log.error('vault.open-crashed', { code, error: error instanceof Error ? error.name : 'unknown' });
+      return { result: 'error', code, message: message || 'Le coffre local n’a pas pu être ouvert. Réessayez.' };
+    }
+  }
+
   return {
     'card.getState': async () => cardView(card.getState()),
-    'card.signIn': async ({ pin, slotId }) => {
-      const result = await card.signIn(pin, slotId);
-      if (result.kind !== 'signed-in') return failedSignIn(result);
-      try {
-        const opened = await vault.open(result.identity.profile.idNat.idNat);
-        idle.start();
-        return { result: 'signed-in', ...opened };
-      } catch (error) {
-        await card.signOut().catch(() => undefined);
-        if (error instanceof VaultError) {
-          log.warn('vault.open-failed', { code: error.code });
-          return { result: 'vault-error', code: error.code, message: error.userMessage };
-        }
-        const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'vault-error';
-        const message = typeof error === 'object' && error !== null && 'userMessage' in error ? String(error.userMessage) : '';
-        log.error('vault.open-crashed', { code, error: error instanceof Error ? error.name : 'unknown' });
-        return { result: 'error', code, message: message || 'Le coffre local n’a pas pu être ouvert. Réessayez.' };
-      }
-    },
+    'card.signIn': ({ pin, slotId }) => signInThen(pin, slotId, (idNat) => vault.open(idNat)),
+    'vault.recover': ({ pin, slotId, recoveryCode }) =>
+      signInThen(pin, slotId, async (idNat) => {
+        await vault.recover(idNat, recoveryCode);
+        return {};
+      }),
     'card.signOut': async () => {
       await card.signOut();
       return {};

@@ -34,8 +34,6 @@ export const hostConfigSchema = z
     trustedOrigins: z.array(z.string()).min(1),
     logToConsole: z.boolean().default(false),
     card: cardConfigSchema.default({ crlSources: [], revocation: 'require', crlGraceDays: 7, pollIntervalMs: 500, rescan: false }),
-    /** Minutes without activity before the session locks (card signed out, vault closed). */
-    idleLockMinutes: z.number().int().min(1).max(240).default(15),
   })
   .strict();
 export type HostConfig = z.input<typeof hostConfigSchema>;

@@ -62,7 +62,7 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
     ...(deps.sealer ? { sealer: deps.sealer } : {}),
     ...(deps.vaultWorkerFile ? { workerFile: deps.vaultWorkerFile } : {}),
   });
-  const idle = createIdleLock({ minutes: config.idleLockMinutes, log, lock: () => card.signOut() });
+  const idle = createIdleLock({ minutes: () => settings.get().idleLockMinutes, log, lock: () => card.signOut() });
 
   // Network and outbox services feed the rest of this as they arrive (issues 5 and 7).
   const status: Status = { card: { state: 'no-reader' }, network: 'unknown', pendingJobs: 0 };

@@ -12,14 +12,14 @@ export interface IdleLock {
 }
 
 export function createIdleLock(options: {
-  minutes: number;
+  /** Read at each check: a changed setting applies without signing in again. */
+  minutes: () => number;
   log: Logger;
   lock: () => Promise<void>;
   now?: () => number;
   checkEveryMs?: number;
 }): IdleLock {
   const now = options.now ?? Date.now;
-  const limit = options.minutes * 60_000;
   let last = now();
   let timer: NodeJS.Timeout | undefined;
   const stop = () => {
@@ -27,16 +27,17 @@ export function createIdleLock(options: {
     timer = undefined;
   };
   const check = () => {
-    if (now() - last < limit) return;
+    const minutes = options.minutes();
+    if (now() - last < minutes * 60_000) return;
     stop();
-    options.log.info('session.idle-lock', { minutes: options.minutes });
+    options.log.info('session.idle-lock', { minutes });
     void options.lock().catch(() => undefined);
   };
   return {
     start() {
       last = now();
       stop();
-      timer = setInterval(check, options.checkEveryMs ?? Math.min(15_000, limit));
+      timer = setInterval(check, options.checkEveryMs ?? 15_000);
       timer.unref();
     },
     touch() {

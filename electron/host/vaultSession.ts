@@ -5,7 +5,7 @@ import type { Logger } from '../policy/logger.js';
 import { openVault, type Vault } from '../vault/client.js';
 import { VaultError } from '../vault/errors.js';
 import { chooseCardWrapper, type CardKeyOps } from '../vault/keys/cardWrap.js';
-import { createVaultKey, unlockWithCard, vaultPaths, type Sealer } from '../vault/keys/keyring.js';
+import { createVaultKey, rewrapForCard, unlockWithCard, unlockWithRecoveryCode, vaultPaths, type Sealer } from '../vault/keys/keyring.js';
 
 /**
  * The professional's vault follows the card: opened right after a successful sign-in (created,
@@ -15,6 +15,12 @@ import { createVaultKey, unlockWithCard, vaultPaths, type Sealer } from '../vaul
 export interface VaultSession {
   /** Resolves with the recovery code when this call created the vault. Throws VaultError. */
   open(idNat: string): Promise<{ recoveryCode?: string }>;
+  /**
+   * The way out when the card copy of the key cannot be used (OS keystore changed, card
+   * renewed without re-wrapping): the recovery code opens the vault, which is then re-wrapped
+   * for the signed-in card (and re-sealed), so the next sign-in needs the card only.
+   */
+  recover(idNat: string, recoveryCode: string): Promise<void>;
   close(reason: string): Promise<void>;
   current(): Vault | undefined;
 }
@@ -62,8 +68,13 @@ export function createVaultSession(options: VaultSessionOptions): VaultSession {
       unlocked = created;
       log.info('vault.created', { backend: options.sealer?.backend ?? 'none' });
     }
+    await openWith(idNat, unlocked);
+    return recoveryCode !== undefined ? { recoveryCode } : {};
+  }
+
+  async function openWith(idNat: string, unlocked: { key: Buffer; cipher?: Parameters<typeof openVault>[0]['cipher'] }): Promise<void> {
     const opened = await openVault({
-      file: paths.dbFile,
+      file: vaultPaths(options.profileDir, idNat).dbFile,
       key: unlocked.key,
       ...(unlocked.cipher ? { cipher: unlocked.cipher } : {}),
       log,
@@ -72,10 +83,19 @@ export function createVaultSession(options: VaultSessionOptions): VaultSession {
     await opened.appendAudit({ actor: idNat, action: 'vault.unlocked', subjectType: 'vault', subjectId: 'local' });
     vault = opened;
     log.info('vault.opened', { schema: opened.schemaVersion });
-    return recoveryCode !== undefined ? { recoveryCode } : {};
   }
 
   return {
+    async recover(idNat, recoveryCode) {
+      if (vault) return;
+      const paths = vaultPaths(options.profileDir, idNat);
+      if (!fs.existsSync(paths.keysFile)) throw new VaultError('keys-file-invalid', 'no vault to recover');
+      const unlocked = await unlockWithRecoveryCode({ keysFile: paths.keysFile, recoveryCode });
+      const wrapper = await chooseCardWrapper(cardKeyOps(options.card));
+      await rewrapForCard({ keysFile: paths.keysFile, key: unlocked.key, card: wrapper, ...(options.sealer ? { sealer: options.sealer } : {}) });
+      log.info('vault.recovered', { backend: options.sealer?.backend ?? 'none' });
+      await openWith(idNat, unlocked);
+    },
     open(idNat) {
       if (vault) return Promise.resolve({});
       opening ??= doOpen(idNat).finally(() => {

@@ -93,7 +93,7 @@ describe('web host bridge', () => {
       }),
     );
     await call(ws, 2, 'settings.update', { locale: 'en' });
-    expect(await event).toEqual({ kind: 'event', event: 'settings.changed', payload: { locale: 'en', lockedKeys: [] } });
+    expect(await event).toEqual({ kind: 'event', event: 'settings.changed', payload: { locale: 'en', idleLockMinutes: 15, lockedKeys: [] } });
     ws.close();
   });
 

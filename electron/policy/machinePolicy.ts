@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { localeSchema } from '../../shared/api/index.js';
+import { idleLockMinutesSchema, localeSchema } from '../../shared/api/index.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 export const machinePolicySchema = z
   .object({
     locale: localeSchema.optional(),
+    idleLockMinutes: idleLockMinutesSchema.optional(),
   })
   .strict();
 export type MachinePolicy = z.infer<typeof machinePolicySchema>;

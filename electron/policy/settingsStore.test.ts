@@ -13,7 +13,7 @@ describe('settings store', () => {
   it('defaults to French and persists a change across restarts', () => {
     const dir = tmp();
     const store = createSettingsStore(dir, {}, silentLogger);
-    expect(store.get()).toEqual({ locale: 'fr', lockedKeys: [] });
+    expect(store.get()).toEqual({ locale: 'fr', idleLockMinutes: 15, lockedKeys: [] });
     store.update({ locale: 'en' });
     expect(createSettingsStore(dir, {}, silentLogger).get().locale).toBe('en');
     expect(fs.statSync(path.join(dir, 'settings.json')).mode & 0o077).toBe(0);
@@ -22,9 +22,17 @@ describe('settings store', () => {
   it('lets machine policy win and refuses to change a locked key', () => {
     const dir = tmp();
     const store = createSettingsStore(dir, { locale: 'en' }, silentLogger);
-    expect(store.get()).toEqual({ locale: 'en', lockedKeys: ['locale'] });
+    expect(store.get()).toEqual({ locale: 'en', idleLockMinutes: 15, lockedKeys: ['locale'] });
     expect(() => store.update({ locale: 'fr' })).toThrow(ServiceError);
     expect(fs.existsSync(path.join(dir, 'settings.json'))).toBe(false);
+  });
+
+  it('takes the idle-lock delay from machine policy when it is fixed there', () => {
+    const dir = tmp();
+    const store = createSettingsStore(dir, { idleLockMinutes: 5 }, silentLogger);
+    expect(store.get()).toMatchObject({ idleLockMinutes: 5, lockedKeys: ['idleLockMinutes'] });
+    expect(() => store.update({ idleLockMinutes: 60 })).toThrow(ServiceError);
+    expect(createSettingsStore(tmp(), {}, silentLogger).update({ idleLockMinutes: 30 }).idleLockMinutes).toBe(30);
   });
 
   it('sets a corrupt settings file aside and starts from defaults', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ServiceError, localeSchema, type Settings } from '../../shared/api/index.js';
+import { ServiceError, idleLockMinutesSchema, localeSchema, type Settings } from '../../shared/api/index.js';
 import type { Logger } from './logger.js';
 import type { MachinePolicy } from './machinePolicy.js';
 
@@ -9,7 +9,7 @@ import type { MachinePolicy } from './machinePolicy.js';
  * The user's own settings (no health data, no secret: those live in the vault). Stored as JSON
  * in the profile folder, written atomically so a crash never leaves half a file.
  */
-const storedSettingsSchema = z.object({ locale: localeSchema.default('fr') });
+const storedSettingsSchema = z.object({ locale: localeSchema.default('fr'), idleLockMinutes: idleLockMinutesSchema.default(15) });
 type StoredSettings = z.infer<typeof storedSettingsSchema>;
 type SettingKey = keyof StoredSettings;
 
@@ -39,7 +39,11 @@ export function createSettingsStore(profileDir: string, policy: MachinePolicy, l
   }
 
   function effective(): Settings {
-    return { locale: policy.locale ?? stored.locale, lockedKeys: lockedKeys() };
+    return {
+      locale: policy.locale ?? stored.locale,
+      idleLockMinutes: policy.idleLockMinutes ?? stored.idleLockMinutes,
+      lockedKeys: lockedKeys(),
+    };
   }
 
   return {

@@ -33,13 +33,19 @@ export const statusSchema = z
   .strict();
 export type Status = z.infer<typeof statusSchema>;
 
+/** Minutes without activity before the session locks (card signed out, vault closed). */
+export const idleLockMinutesSchema = z.number().int().min(1).max(240);
+
+export const settingKeySchema = z.enum(['locale', 'idleLockMinutes']);
+
 export const settingsSchema = z
   .object({
     locale: localeSchema,
+    idleLockMinutes: idleLockMinutesSchema,
     /** Keys that machine policy has fixed: the UI shows them read-only. */
-    lockedKeys: z.array(z.enum(['locale'])),
+    lockedKeys: z.array(settingKeySchema),
   })
   .strict();
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const settingsPatchSchema = z.object({ locale: localeSchema.optional() }).strict();
+export const settingsPatchSchema = z.object({ locale: localeSchema.optional(), idleLockMinutes: idleLockMinutesSchema.optional() }).strict();

@@ -19,6 +19,14 @@ export const methods = {
   /** The PIN crosses the bridge once, for one C_Login; main never stores, logs or retries it. */
   'card.signIn': { input: pinInputSchema, output: signInResultSchema },
   'card.signOut': { input: noInput, output: nothing },
+  /**
+   * The way out of a vault the card alone cannot open: one sign-in with the PIN plus the
+   * recovery code noted at creation; the vault is then re-protected for this card.
+   */
+  'vault.recover': {
+    input: pinInputSchema.extend({ recoveryCode: z.string().min(8).max(64) }).strict(),
+    output: signInResultSchema,
+  },
   'card.selectSlot': { input: z.object({ slotId: z.string().max(64) }).strict(), output: nothing },
   /** Demo mode only (trainers): take the virtual card out of its virtual reader, or put it back. */
   'demo.setCardInserted': { input: z.object({ inserted: z.boolean() }).strict(), output: nothing },

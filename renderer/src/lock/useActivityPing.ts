@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { invoke } from '../api/client.js';
+import { createThrottle } from './throttle.js';
 
 /** At most one `session.activity` per 30 s: enough to postpone the idle lock, cheap on the bridge. */
 export const ACTIVITY_THROTTLE_MS = 30_000;
@@ -12,11 +13,9 @@ export const ACTIVITY_THROTTLE_MS = 30_000;
 export function useActivityPing(active: boolean): void {
   useEffect(() => {
     if (!active) return;
-    let last = Number.NEGATIVE_INFINITY;
+    const gate = createThrottle(ACTIVITY_THROTTLE_MS);
     const ping = (): void => {
-      const now = Date.now();
-      if (now - last < ACTIVITY_THROTTLE_MS) return;
-      last = now;
+      if (!gate()) return;
       invoke('session.activity', {}).catch(() => undefined);
     };
     window.addEventListener('keydown', ping, { capture: true, passive: true });

@@ -15,6 +15,8 @@ const ctx = { origin: 'app://caducee', isMainFrame: true };
 let card: TestCard;
 let host: Host;
 let dataDir: string;
+let recoveryCode = '';
+let keysFile = '';
 
 async function call(method: string, input: unknown): Promise<unknown> {
   const result: CallResult = await host.router.call(method, input, ctx);
@@ -64,8 +66,10 @@ describe('sign-in opens the vault with the card', () => {
     expect(first.recoveryCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){5}$/);
     const view = (await call('card.getState', {})) as CardView;
     expect(view).toMatchObject({ state: 'signed-in', practitioner: { idNat: `8${card.rpps}`, profession: 'Médecin' } });
-    const keysFile = fs.readdirSync(path.join(dataDir, 'profile', 'vaults'), { recursive: true }).map(String).find((f) => f.endsWith('vault-keys.json'));
-    expect(keysFile).toBeDefined();
+    const found = fs.readdirSync(path.join(dataDir, 'profile', 'vaults'), { recursive: true }).map(String).find((f) => f.endsWith('vault-keys.json'));
+    expect(found).toBeDefined();
+    keysFile = path.join(dataDir, 'profile', 'vaults', found ?? '');
+    recoveryCode = first.recoveryCode ?? '';
   });
 
   it('locks within 2 s of the card leaving, and reopens the same vault without a new code', async () => {
@@ -77,12 +81,34 @@ describe('sign-in opens the vault with the card', () => {
     expect(again).toEqual({ result: 'signed-in' });
   });
 
+  it('says the way out when the card copy of the key is unusable, and recovers with the code', async () => {
+    await call('card.signOut', {});
+    await waitForCard('present');
+    // As after a card renewal without re-wrapping: the stored copy belongs to another card.
+    const keys = JSON.parse(fs.readFileSync(keysFile, 'utf8')) as { card: { cardKeyId: string } };
+    keys.card.cardKeyId = 'f'.repeat(64);
+    fs.writeFileSync(keysFile, JSON.stringify(keys));
+    const refused = (await call('card.signIn', { pin: card.pin })) as { result: string; code?: string; message?: string };
+    expect(refused).toMatchObject({ result: 'vault-error', code: 'unwrap-failed' });
+    expect(refused.message).toMatch(/code de récupération/);
+    expect(((await call('card.getState', {})) as CardView).state).toBe('present');
+
+    const wrongCode = (await call('vault.recover', { pin: card.pin, recoveryCode: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA' })) as { result: string; code?: string };
+    expect(wrongCode).toMatchObject({ result: 'vault-error', code: 'recovery-code-invalid' });
+    const recovered = (await call('vault.recover', { pin: card.pin, recoveryCode })) as { result: string };
+    expect(recovered).toEqual({ result: 'signed-in' });
+    // Re-wrapped for this card: the card alone opens it again.
+    await call('card.signOut', {});
+    await waitForCard('present');
+    expect(await call('card.signIn', { pin: card.pin })).toEqual({ result: 'signed-in' });
+  });
+
   it('keeps PINs, names and the RPPS out of the logs', () => {
     const logs = fs
       .readdirSync(path.join(dataDir, 'logs'))
       .map((f) => fs.readFileSync(path.join(dataDir, 'logs', f), 'utf8'))
       .join('\n');
     expect(logs).toContain('vault.opened');
-    for (const secret of [card.rpps, 'HÉBERT', 'Jeanne', '"1234"', '9999']) expect(logs).not.toContain(secret);
+    for (const secret of [card.rpps, 'HÉBERT', 'Jeanne', '"1234"', '9999', recoveryCode]) expect(logs).not.toContain(secret);
   });
 });
