@@ -284,7 +284,10 @@ function readCertificate(der: Buffer): ParsedCertificate {
 }
 
 function readCrl(der: Buffer): ParsedCrl {
-  const list = AsnConvert.parse(der, CertificateList);
+  // asn1js's defaults (10 000 nodes, 16 MiB per element) would refuse a CRL of a few thousand
+  // entries; a CPS CRL has far more. Bound them by the input instead (every node takes ≥ 2 bytes;
+  // crlStore caps a downloaded CRL at 50 MiB).
+  const list = AsnConvert.parse(der, CertificateList, { berOptions: { maxNodes: Math.max(10_000, der.length), maxContentLength: der.length } });
   // The signature is checked over the TBSCertList as received, never over a re-encoding.
   const tbsBytes = list.tbsCertListRaw;
   if (!tbsBytes) throw new CertificateParseError('crl: TBSCertList bytes unavailable');

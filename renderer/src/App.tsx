@@ -8,6 +8,10 @@ import { useAppInfo } from './hooks/useAppInfo.js';
 import { useHashRoute } from './hooks/useHashRoute.js';
 import { useSettings } from './hooks/useSettings.js';
 import { useStatus } from './hooks/useStatus.js';
+import { LockScreen } from './lock/LockScreen.js';
+import { RecoveryCodeDialog } from './lock/RecoveryCodeDialog.js';
+import { useActivityPing } from './lock/useActivityPing.js';
+import { isSignedIn, useCard } from './lock/useCard.js';
 import { CRASH_TEST_ROUTE, HOME } from './routes.js';
 import { ScreenOutlet } from './screens/ScreenOutlet.js';
 
@@ -15,11 +19,23 @@ function focusTitle(main: HTMLElement | null): void {
   main?.querySelector<HTMLElement>('h1')?.focus();
 }
 
-/** The shell: banner, navigation, the current screen (inside the error boundary) and the status bar. */
+/**
+ * The shell: banner, navigation, the current screen (inside the error boundary) and the status
+ * bar — under the lock screen whenever the CPS card is not signed in. The shell is never
+ * unmounted by the lock: it is made inert and hidden, so what was being typed is still there
+ * after the next sign-in.
+ */
 export function App() {
   const { t } = useTranslation();
   const info = useAppInfo();
   const status = useStatus();
+  const card = useCard();
+  const signedIn = isSignedIn(card);
+  // The recovery code stays here only until "Continuer" (or a later sign-in, if the card left first).
+  const [recoveryCode, setRecoveryCode] = useState<string | null>(null);
+  const showRecovery = signedIn && recoveryCode !== null;
+  const covered = !signedIn || showRecovery;
+  useActivityPing(signedIn && !showRecovery);
   const settingsState = useSettings();
   const { route, navigate } = useHashRoute();
   const mainRef = useRef<HTMLElement>(null);
@@ -43,8 +59,17 @@ export function App() {
   const titleKey = route === CRASH_TEST_ROUTE ? 'errorBoundary.title' : (`nav.${route}` as const);
   useEffect(() => {
     const key = info?.mode === 'demo' ? 'app.documentTitleDemo' : 'app.documentTitle';
-    document.title = t(key, { screen: t(titleKey) });
-  }, [t, titleKey, info?.mode]);
+    document.title = t(key, { screen: signedIn ? t(titleKey) : t('card.lockedTitle') });
+  }, [t, titleKey, info?.mode, signedIn]);
+
+  // Where focus was in the shell before the lock: it goes back there after the sign-in (the
+  // draft being typed). With nothing to go back to, focus starts from the top of the page.
+  const lastFocus = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (covered) return;
+    const target = lastFocus.current;
+    if (target?.isConnected) target.focus();
+  }, [covered]);
 
   // A skip link with `href="#…"` would overwrite the route held in the fragment.
   const skipToContent = (event: MouseEvent<HTMLAnchorElement>): void => {
@@ -53,23 +78,35 @@ export function App() {
   };
 
   return (
-    <div className="app-shell">
-      <a className="skip-link" href="#main-content" onClick={skipToContent}>
-        {t('skipLink')}
-      </a>
-      <header className="app-header">
-        {info?.mode === 'demo' && <DemoBanner />}
-        <p className="app-name">{t('app.name')}</p>
-      </header>
-      <div className="app-body">
-        <SideNav current={route} />
-        <main id="main-content" ref={mainRef} className="app-main" data-testid={`screen-${route}`}>
-          <ErrorBoundary key={shown} onHome={goHome}>
-            <ScreenOutlet route={route} info={info} status={status} settingsState={settingsState} />
-          </ErrorBoundary>
-        </main>
+    <>
+      <div
+        className="app-shell"
+        inert={covered}
+        aria-hidden={covered || undefined}
+        data-testid="app-shell"
+        onFocus={(event) => {
+          if (event.target instanceof HTMLElement) lastFocus.current = event.target;
+        }}
+      >
+        <a className="skip-link" href="#main-content" onClick={skipToContent}>
+          {t('skipLink')}
+        </a>
+        <header className="app-header">
+          {info?.mode === 'demo' && <DemoBanner />}
+          <p className="app-name">{t('app.name')}</p>
+        </header>
+        <div className="app-body">
+          <SideNav current={route} />
+          <main id="main-content" ref={mainRef} className="app-main" data-testid={`screen-${route}`}>
+            <ErrorBoundary key={shown} onHome={goHome}>
+              <ScreenOutlet route={route} info={info} status={status} settingsState={settingsState} />
+            </ErrorBoundary>
+          </main>
+        </div>
+        <StatusBar view={status} card={card} mode={info?.mode} />
       </div>
-      <StatusBar view={status} />
-    </div>
+      {!signedIn && <LockScreen card={card} mode={info?.mode} onSignedIn={(code) => code !== undefined && setRecoveryCode(code)} />}
+      {showRecovery && <RecoveryCodeDialog code={recoveryCode} onDone={() => setRecoveryCode(null)} />}
+    </>
   );
 }

@@ -1,0 +1,15 @@
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { CertificateList } from '@peculiar/asn1-x509';
+import * as asn1js from 'asn1js';
+import { buildCrl, generateRsaKey, issueCertificate } from './electron/card/pkiBuilder.ts';
+import { parseCrl } from './electron/card/x509.ts';
+const key = generateRsaKey(1024); const DAY = 864e5;
+const ca = issueCertificate({ subject: [{ name: 'CN', value: 'AC' }], key, notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + DAY), ca: {} });
+const N = Number(process.argv[2] ?? 100000);
+const big = buildCrl({ issuerDer: ca.der, issuerKey: key, revoked: Array.from({ length: N }, (_, i) => ({ serialHex: (0x1000000000 + i * 7919).toString(16) + 'abcdef0123456789', date: new Date() })), thisUpdate: new Date(), nextUpdate: new Date(Date.now() + DAY) });
+console.log('size', big.length);
+const m0 = process.memoryUsage().rss;
+let t = Date.now(); asn1js.fromBER(big, { maxNodes: big.length, maxContentLength: big.length }); console.log('asn1js only', Date.now() - t);
+t = Date.now(); asn1js.fromBER(big, { maxNodes: big.length, maxContentLength: big.length, parseEmbedded: false }); console.log('asn1js no-embedded', Date.now() - t);
+t = Date.now(); AsnConvert.parse(big, CertificateList, { berOptions: { maxNodes: big.length, maxContentLength: big.length, parseEmbedded: false } }); console.log('schema no-embedded', Date.now() - t);
+t = Date.now(); const c = parseCrl(big); console.log('parseCrl', Date.now() - t, c.revoked.length, 'rss MB', Math.round((process.memoryUsage().rss - m0) / 1e6));
