@@ -1,4 +1,4 @@
-// Parsing is done by @peculiar/x509 (its @peculiar/asn1-* schemas) and OpenSSL via node:crypto; this thin wrapper only keeps stable types for the card layer.
+// Parsed by @peculiar/x509 and its @peculiar/asn1-* schemas (+ OpenSSL via node:crypto for signatures); this thin wrapper only keeps stable types for the card layer.
 import 'reflect-metadata';
 import crypto from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
@@ -16,12 +16,13 @@ import {
 } from '@peculiar/x509';
 
 /**
- * X.509 certificates and CRLs for the card layer. No hand-written ASN.1: the structures are
- * decoded by @peculiar/x509 (any key type; keeps the exact TBS bytes), and every certificate is
- * also loaded by Node's crypto.X509Certificate (OpenSSL), which checks its signatures and must
- * account for every input byte. CRL signatures are checked with crypto.verify over the TBS
- * bytes as received. The wrapper exists so that callers see small, stable, synchronous types
- * (ParsedCertificate, ParsedCrl) and one error class, whatever the library's API does next.
+ * X.509 certificates and CRLs for the card layer. No hand-written ASN.1: structures are decoded
+ * by the @peculiar/asn1-x509 schemas (the parser under @peculiar/x509: any key type, exact TBS
+ * bytes kept), extensions and PEM by @peculiar/x509 itself, and every certificate is also loaded
+ * by Node's crypto.X509Certificate (OpenSSL), which checks its signatures and must account for
+ * every input byte. CRL signatures are checked with crypto.verify over the TBS bytes as received.
+ * The wrapper exists so that callers see small, stable, synchronous types (ParsedCertificate,
+ * ParsedCrl) and one error class, whatever the libraries' APIs do next.
  * Unknown extensions are kept by OID (critical ones listed) and never break parsing.
  */
 

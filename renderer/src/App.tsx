@@ -12,6 +12,7 @@ import { LockScreen } from './lock/LockScreen.js';
 import { RecoveryCodeDialog } from './lock/RecoveryCodeDialog.js';
 import { useActivityPing } from './lock/useActivityPing.js';
 import { isSignedIn, useCard } from './lock/useCard.js';
+import { useSignIn } from './lock/useSignIn.js';
 import { CRASH_TEST_ROUTE, HOME } from './routes.js';
 import { ScreenOutlet } from './screens/ScreenOutlet.js';
 
@@ -33,9 +34,21 @@ export function App() {
   const signedIn = isSignedIn(card);
   // The recovery code stays here only until "Continuer" (or a later sign-in, if the card left first).
   const [recoveryCode, setRecoveryCode] = useState<string | null>(null);
-  const showRecovery = signedIn && recoveryCode !== null;
-  const covered = !signedIn || showRecovery;
-  useActivityPing(signedIn && !showRecovery);
+  const signIn = useSignIn((code) => {
+    if (code !== undefined) setRecoveryCode(code);
+  });
+  // Main reports the card signed in before the vault is open: the lock stays until it answers.
+  const locked = !signedIn || signIn.pending;
+  const showRecovery = !locked && recoveryCode !== null;
+  const covered = locked || showRecovery;
+  useActivityPing(!covered);
+
+  // A card taken out (or another one) starts afresh: no answer left over from the previous PIN.
+  const cardPresence = card.kind === 'ready' ? card.view.state : card.kind;
+  const { clear: clearSignIn } = signIn;
+  useEffect(() => {
+    if (cardPresence === 'absent' || cardPresence === 'no-reader') clearSignIn();
+  }, [cardPresence, clearSignIn]);
   const settingsState = useSettings();
   const { route, navigate } = useHashRoute();
   const mainRef = useRef<HTMLElement>(null);
@@ -59,8 +72,8 @@ export function App() {
   const titleKey = route === CRASH_TEST_ROUTE ? 'errorBoundary.title' : (`nav.${route}` as const);
   useEffect(() => {
     const key = info?.mode === 'demo' ? 'app.documentTitleDemo' : 'app.documentTitle';
-    document.title = t(key, { screen: signedIn ? t(titleKey) : t('card.lockedTitle') });
-  }, [t, titleKey, info?.mode, signedIn]);
+    document.title = t(key, { screen: locked ? t('card.lockedTitle') : t(titleKey) });
+  }, [t, titleKey, info?.mode, locked]);
 
   // Where focus was in the shell before the lock: it goes back there after the sign-in (the
   // draft being typed). With nothing to go back to, focus starts from the top of the page.
@@ -105,7 +118,7 @@ export function App() {
         </div>
         <StatusBar view={status} card={card} mode={info?.mode} />
       </div>
-      {!signedIn && <LockScreen card={card} mode={info?.mode} onSignedIn={(code) => code !== undefined && setRecoveryCode(code)} />}
+      {locked && <LockScreen card={card} mode={info?.mode} flow={signIn} />}
       {showRecovery && <RecoveryCodeDialog code={recoveryCode} onDone={() => setRecoveryCode(null)} />}
     </>
   );

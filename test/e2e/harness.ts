@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core';
+import type { HostConfig } from '../../electron/host/config.js';
 import { startWebHost, type WebHost } from '../../electron/host/webHost.js';
 
 /**
@@ -23,6 +24,11 @@ export interface LaunchedApp {
 export interface LaunchOptions {
   readonly mode?: 'demo' | 'normal';
   readonly dataDir?: string;
+  /**
+   * The card configuration of the host (normal mode: PKCS#11 module, trust anchors, CRLs).
+   * Web variant only: the host runs in this process, so SOFTHSM2_CONF must be set before.
+   */
+  readonly card?: HostConfig['card'];
 }
 
 export interface Variant {
@@ -72,7 +78,13 @@ export const webVariant: Variant = {
     const web: WebHost = await startWebHost({
       rendererDir,
       port: 0,
-      hostConfig: { mode: options.mode ?? 'demo', dataDir, appVersion: '0.0.0-e2e', platform: process.platform },
+      hostConfig: {
+        mode: options.mode ?? 'demo',
+        dataDir,
+        appVersion: '0.0.0-e2e',
+        platform: process.platform,
+        ...(options.card ? { card: options.card } : {}),
+      },
     });
     const context = await (await browser()).newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
     const page = await context.newPage();
@@ -102,6 +114,7 @@ export const electronVariant: Variant = {
   async launch(options = {}) {
     const executablePath = electronBinary();
     if (!executablePath) throw new Error('Electron binary absent');
+    if (options.card) throw new Error('variante Electron : la configuration de carte passe par le web host seulement');
     const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'caducee-e2e-'));
     const app: ElectronApplication = await _electron.launch({
       executablePath,
@@ -133,4 +146,37 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** The demo card's PIN (the lock screen says it too). */
+export const DEMO_PIN = '1234';
+
+/**
+ * Types a PIN in the lock screen's PIN dialog and sends it (one submit, as a user would).
+ * Resolves once the field was sent; callers wait for the outcome they expect.
+ */
+export async function submitPin(page: Page, pin: string): Promise<void> {
+  const input = page.getByTestId('pin-input');
+  await input.waitFor();
+  await input.fill(pin);
+  await page.getByTestId('pin-submit').click();
+}
+
+/**
+ * Signs in on the lock screen with `pin`, acknowledges the recovery code when this first
+ * sign-in shows one, and waits for the shell to be usable (lock gone, practitioner shown).
+ */
+export async function signIn(page: Page, pin: string = DEMO_PIN): Promise<{ recoveryCodeShown: boolean }> {
+  await submitPin(page, pin);
+  // The lock goes in the same render that shows the recovery code, when there is one.
+  await page.getByTestId('lock-screen').waitFor({ state: 'detached' });
+  const recovery = page.getByTestId('recovery-dialog');
+  const recoveryCodeShown = await recovery.isVisible();
+  if (recoveryCodeShown) {
+    await page.getByTestId('recovery-noted').check();
+    await page.getByTestId('recovery-continue').click();
+    await recovery.waitFor({ state: 'detached' });
+  }
+  await page.getByTestId('status-practitioner').waitFor();
+  return { recoveryCodeShown };
 }

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { availableVariants, closeBrowser, screenshot, seriousA11yViolations, type LaunchedApp } from './harness.js';
+import { availableVariants, closeBrowser, screenshot, seriousA11yViolations, signIn, type LaunchedApp } from './harness.js';
 
 const screens = [
   { id: 'messagerie', heading: /Messagerie/ },
@@ -24,6 +24,8 @@ for (const variant of availableVariants()) {
       app = await variant.launch();
       const { page } = app;
       await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('fr');
+      // Demo mode opens on the lock screen with the virtual card: PIN 1234.
+      await signIn(page);
       await page.getByTestId('demo-banner').waitFor();
       expect(await page.getByTestId('demo-banner').innerText()).toMatch(/DÉMONSTRATION/);
       await page.getByTestId('status-bar').waitFor();
@@ -41,6 +43,7 @@ for (const variant of availableVariants()) {
     it('can be driven with the keyboard alone: skip link, navigation, focus on the new screen', async () => {
       app = await variant.launch();
       const { page } = app;
+      await signIn(page);
       await page.getByTestId('status-bar').waitFor();
       await page.keyboard.press('Tab');
       const first = await page.evaluate(() => document.activeElement?.textContent ?? '');
@@ -60,6 +63,7 @@ for (const variant of availableVariants()) {
     it('switches to English from the settings, and back to French', async () => {
       app = await variant.launch();
       const { page } = app;
+      await signIn(page);
       await page.getByTestId('nav-settings').click();
       await page.getByTestId('locale-select').selectOption('en');
       await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
@@ -73,6 +77,7 @@ for (const variant of availableVariants()) {
     it('keeps the application alive when a screen crashes, with a French message', async () => {
       app = await variant.launch();
       const { page } = app;
+      await signIn(page);
       await page.getByTestId('status-bar').waitFor();
       await page.evaluate(() => {
         window.location.hash = '#/__crash';

@@ -5,13 +5,14 @@ import { ApiCallError, invoke } from '../api/client.js';
 import { mainMessage, practitionerName } from './format.js';
 import { PinDialog } from './PinDialog.js';
 import type { CardState } from './useCard.js';
+import type { SignInFlow } from './useSignIn.js';
 
 type Present = Extract<CardView, { state: 'present' }>;
 
 interface Props {
   readonly card: CardState;
   readonly mode: Mode | undefined;
-  readonly onSignedIn: (recoveryCode: string | undefined) => void;
+  readonly flow: SignInFlow;
 }
 
 /** Which screen of the lock is shown: focus moves to it when it changes. */
@@ -29,7 +30,7 @@ function stepOf(card: CardState): string {
  * signed in. The application stays mounted underneath (inert), so a draft survives it. The
  * layer is opaque: nothing on screen shows through while the professional is away.
  */
-export function LockScreen({ card, mode, onSignedIn }: Props) {
+export function LockScreen({ card, mode, flow }: Props) {
   const { t } = useTranslation();
   const titleId = useId();
   const panelRef = useRef<HTMLElement>(null);
@@ -52,7 +53,7 @@ export function LockScreen({ card, mode, onSignedIn }: Props) {
             <strong>{t('demoBanner.title')}</strong> {t('card.demo.hint')}
           </p>
         )}
-        <LockContent card={card} demo={demo} titleId={titleId} onSignedIn={onSignedIn} />
+        <LockContent card={card} demo={demo} titleId={titleId} flow={flow} />
       </section>
     </div>
   );
@@ -66,7 +67,7 @@ function Title({ id, children }: { id: string; children: ReactNode }) {
   );
 }
 
-function LockContent({ card, demo, titleId, onSignedIn }: { card: CardState; demo: boolean; titleId: string; onSignedIn: Props['onSignedIn'] }) {
+function LockContent({ card, demo, titleId, flow }: { card: CardState; demo: boolean; titleId: string; flow: SignInFlow }) {
   const { t } = useTranslation();
   if (card.kind === 'loading') {
     return (
@@ -101,14 +102,19 @@ function LockContent({ card, demo, titleId, onSignedIn }: { card: CardState; dem
         </>
       );
     case 'present':
-      return <PresentCard view={view} demo={demo} titleId={titleId} onSignedIn={onSignedIn} />;
+      return <PresentCard view={view} demo={demo} titleId={titleId} flow={flow} />;
     case 'signed-in':
-      // The layer is about to go: main signed in before the App re-rendered.
-      return <Title id={titleId}>{t('card.pin.signedIn')}</Title>;
+      // The card is signed in; main is still opening the vault (the layer goes when it answers).
+      return (
+        <>
+          <Title id={titleId}>{t('card.opening')}</Title>
+          <p role="status">{t('card.pin.checking')}</p>
+        </>
+      );
   }
 }
 
-function PresentCard({ view, demo, titleId, onSignedIn }: { view: Present; demo: boolean; titleId: string; onSignedIn: Props['onSignedIn'] }) {
+function PresentCard({ view, demo, titleId, flow }: { view: Present; demo: boolean; titleId: string; flow: SignInFlow }) {
   const { t, i18n } = useTranslation();
   const exists = (key: string): boolean => i18n.exists(key);
   let body: ReactNode;
@@ -147,8 +153,8 @@ function PresentCard({ view, demo, titleId, onSignedIn }: { view: Present; demo:
             </p>
           );
         })}
-        {/* Keyed by slot: another card gets a fresh dialog, with no feedback from the previous one. */}
-        <PinDialog key={view.slotId} slotId={view.slotId} pinStatus={view.pinStatus} onSignedIn={onSignedIn} />
+        {/* Keyed by slot: another card gets a fresh field. */}
+        <PinDialog key={view.slotId} slotId={view.slotId} pinStatus={view.pinStatus} flow={flow} />
       </>
     );
   }
