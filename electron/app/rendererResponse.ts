@@ -1,4 +1,4 @@
-import { contentSecurityPolicy } from '../host/contentSecurityPolicy.js';
+import { rendererSecurityHeaders } from '../host/contentSecurityPolicy.js';
 import { contentTypeOf, readStaticFile, resolveStaticFile } from '../host/staticFiles.js';
 import { APP_HOST, APP_SCHEME } from './appOrigin.js';
 
@@ -13,17 +13,7 @@ export interface RendererResponse {
 }
 
 /** No connect-src: in Electron the bridge is IPC, the page opens no connection at all. */
-const CSP = contentSecurityPolicy();
-
-const securityHeaders: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': CSP,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'X-Frame-Options': 'DENY',
-  'Cache-Control': 'no-store',
-};
+const securityHeaders = rendererSecurityHeaders();
 
 function status(code: number): RendererResponse {
   return { status: code, headers: { ...securityHeaders }, body: null };

@@ -17,3 +17,16 @@ export function contentSecurityPolicy(connectSrc: readonly string[] = []): strin
     "object-src 'none'",
   ].join('; ');
 }
+
+/** Headers on every renderer response, in Electron's app:// protocol and in the web host alike. */
+export function rendererSecurityHeaders(connectSrc: readonly string[] = []): Readonly<Record<string, string>> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy(connectSrc),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': 'no-store',
+  };
+}

@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { wireClientFrameSchema, type WireServerFrame } from '../../shared/api/index.js';
 import type { HostConfig } from './config.js';
-import { contentSecurityPolicy } from './contentSecurityPolicy.js';
+import { rendererSecurityHeaders } from './contentSecurityPolicy.js';
 import { createHost, type Host, type HostDeps } from './createHost.js';
 import { contentTypeOf, readStaticFile, resolveStaticFile } from './staticFiles.js';
 
@@ -56,7 +56,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { port } = server.address() as AddressInfo;
   const hostName = `127.0.0.1:${port}`;
   const origin = `http://${hostName}`;
-  const csp = contentSecurityPolicy([`ws://${hostName}`]);
+  const securityHeaders = rendererSecurityHeaders([`ws://${hostName}`]);
 
   const host = createHost({ ...options.hostConfig, hostKind: 'web', trustedOrigins: [origin] }, options.deps);
   const { log } = host;
@@ -78,16 +78,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, {
-      'Content-Type': contentTypeOf(file),
-      'Content-Security-Policy': csp,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'X-Frame-Options': 'DENY',
-      'Cache-Control': 'no-store',
-    });
+    res.writeHead(200, { 'Content-Type': contentTypeOf(file), ...securityHeaders });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
 
