@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Status } from '../../shared/api/index.js';
 import { ServiceError } from '../../shared/api/index.js';
 import type { CardProvider } from '../card/provider.js';
@@ -6,6 +7,7 @@ import { loadMachinePolicy } from '../policy/machinePolicy.js';
 import { logDir, profileDir } from '../policy/paths.js';
 import { createSettingsStore } from '../policy/settingsStore.js';
 import type { Sealer } from '../vault/keys/keyring.js';
+import { exportAuditTrail } from './auditExport.js';
 import { createCardHandlers } from './cardHandlers.js';
 import { createCardSetup } from './cardSetup.js';
 import { hostConfigSchema, type HostConfig } from './config.js';
@@ -103,6 +105,11 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
       else virtualCard.remove();
       await card.poll();
       return {};
+    },
+    'audit.export': async () => {
+      const state = card.getState();
+      if (state.state !== 'signed-in') throw new ServiceError('LOCKED', 'audit export while locked');
+      return exportAuditTrail({ card, vault, exportsDir: path.join(profile, 'exports'), actor: state.profile.idNat, log });
     },
     'session.activity': async () => {
       idle.touch();

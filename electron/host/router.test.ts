@@ -19,6 +19,7 @@ const validInputs: { [M in MethodName]: MethodInput<M> } = {
   'card.selectSlot': { slotId: '01' },
   'demo.setCardInserted': { inserted: false },
   'session.activity': {},
+  'audit.export': {},
   'diagnostics.reportRendererError': { name: 'TypeError', frames: ['at Screen (app.js:1:1)'] },
 };
 
@@ -34,6 +35,7 @@ const validOutputs: { [M in MethodName]: unknown } = {
   'card.selectSlot': {},
   'demo.setCardInserted': {},
   'session.activity': {},
+  'audit.export': { fileName: 'journal-audit.jsonl', count: 3, head: 'ab' },
   'diagnostics.reportRendererError': {},
 };
 

@@ -96,6 +96,8 @@ export function verifyRecords(records: Iterable<AuditRecord>, anchor?: { seq: nu
 export interface Signer {
   /** e.g. 'RSA-PKCS1-SHA256': how a verifier checks the detached signature. */
   readonly algorithm: string;
+  /** The signer's certificate (DER), written beside the signature so anyone can verify it. */
+  readonly certificate?: Buffer;
   sign(data: Buffer): Promise<Buffer>;
 }
 
@@ -111,6 +113,14 @@ export async function exportAudit(records: readonly AuditRecord[], signer: Signe
   const signature = await signer.sign(bytes);
   fs.writeFileSync(file, bytes, { mode: 0o600 });
   const signatureFile = `${file}.sig`;
-  fs.writeFileSync(signatureFile, JSON.stringify({ algorithm: signer.algorithm, signature: signature.toString('base64') }), { mode: 0o600 });
+  fs.writeFileSync(
+    signatureFile,
+    JSON.stringify({
+      algorithm: signer.algorithm,
+      signature: signature.toString('base64'),
+      ...(signer.certificate ? { certificate: signer.certificate.toString('base64') } : {}),
+    }),
+    { mode: 0o600 },
+  );
   return { count: verdict.count, head: verdict.head, signatureFile };
 }

@@ -10,6 +10,8 @@ export const apiErrorCodes = [
   'FORBIDDEN_SENDER',
   'INVALID_OUTPUT',
   'POLICY_LOCKED',
+  /** The session is locked (no card signed in, vault closed): sign in first. */
+  'LOCKED',
   'UNAVAILABLE',
   'INTERNAL',
 ] as const;

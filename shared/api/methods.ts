@@ -30,6 +30,14 @@ export const methods = {
   'card.selectSlot': { input: z.object({ slotId: z.string().max(64) }).strict(), output: nothing },
   /** Demo mode only (trainers): take the virtual card out of its virtual reader, or put it back. */
   'demo.setCardInserted': { input: z.object({ inserted: z.boolean() }).strict(), output: nothing },
+  /**
+   * Exports the audit trail, verified, to a file signed with the card's signature key. The file
+   * holds identifiers only (professional idNat, actions, record ids): never names or INS.
+   */
+  'audit.export': {
+    input: noInput,
+    output: z.object({ fileName: z.string(), count: z.number().int().nonnegative(), head: z.string() }).strict(),
+  },
   /** The professional is active (throttled by the renderer): postpones the idle lock. */
   'session.activity': { input: noInput, output: nothing },
   /**

@@ -1,3 +1,4 @@
+import { X509Certificate, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,24 @@ describe('sign-in opens the vault with the card', () => {
     await call('card.signOut', {});
     await waitForCard('present');
     expect(await call('card.signIn', { pin: card.pin })).toEqual({ result: 'signed-in' });
+  });
+
+  it('exports the audit trail signed by the card’s signature key, and refuses while locked', async () => {
+    const exported = (await call('audit.export', {})) as { fileName: string; count: number; head: string };
+    expect(exported.count).toBeGreaterThanOrEqual(4);
+    const file = path.join(dataDir, 'profile', 'exports', exported.fileName);
+    const bytes = fs.readFileSync(file);
+    const lines = bytes.toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; hash: string });
+    expect(lines.map((l) => l.action)).toContain('vault.unlocked');
+    expect(lines.at(-1)?.hash).toBe(exported.head);
+    const sig = JSON.parse(fs.readFileSync(`${file}.sig`, 'utf8')) as { algorithm: string; signature: string; certificate: string };
+    const cert = new X509Certificate(Buffer.from(sig.certificate, 'base64'));
+    expect(cert.subject).toContain(`CN=8${card.rpps}`);
+    expect(verify('sha256', bytes, cert.publicKey, Buffer.from(sig.signature, 'base64'))).toBe(true);
+    expect(verify('sha256', Buffer.concat([bytes, Buffer.from('x')]), cert.publicKey, Buffer.from(sig.signature, 'base64'))).toBe(false);
+
+    await call('card.signOut', {});
+    expect(await host.router.call('audit.export', {}, ctx)).toEqual({ ok: false, error: { code: 'LOCKED' } });
   });
 
   it('keeps PINs, names and the RPPS out of the logs', () => {
