@@ -7,6 +7,7 @@ import { openVault } from '../../../electron/vault/client.js';
 import { VaultCorruptError, VaultKeyError } from '../../../electron/vault/errors.js';
 import { oaepCardWrapper, type CardKeyOps } from '../../../electron/vault/keys/cardWrap.js';
 import { createVaultKey, unlockWithCard, vaultPaths, type Sealer } from '../../../electron/vault/keys/keyring.js';
+import { SCHEMA_VERSION } from '../../../electron/vault/migrations/index.js';
 import { tempDir } from '../../../electron/vault/testSupport.js';
 
 /**
@@ -99,7 +100,7 @@ describe('vault at rest', () => {
     await expect(vault.checkIntegrity()).rejects.toBeInstanceOf(VaultCorruptError);
     await expect(vault.checkIntegrity()).rejects.toMatchObject({ userMessage: expect.stringMatching(/endommagé ou a été modifié/) });
     // The worker survived: other pages still answer.
-    expect(await vault.readSchemaVersion()).toBe(1);
+    expect(await vault.readSchemaVersion()).toBe(SCHEMA_VERSION);
     await vault.close();
   });
 });
