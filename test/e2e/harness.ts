@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import { expect } from 'vitest';
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core';
 import type { HostConfig } from '../../electron/host/config.js';
 import { startWebHost, type WebHost } from '../../electron/host/webHost.js';
@@ -29,6 +30,8 @@ export interface LaunchOptions {
    * Web variant only: the host runs in this process, so SOFTHSM2_CONF must be set before.
    */
   readonly card?: HostConfig['card'];
+  /** Runs on the new page before the app loads (e.g. to watch its WebSocket frames). Web variant only. */
+  readonly beforeLoad?: (page: Page) => void;
 }
 
 export interface Variant {
@@ -88,6 +91,7 @@ export const webVariant: Variant = {
     });
     const context = await (await browser()).newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
     const page = await context.newPage();
+    options.beforeLoad?.(page);
     await page.goto(web.url);
     return {
       page,
@@ -168,8 +172,22 @@ export async function submitPin(page: Page, pin: string): Promise<void> {
  */
 export async function signIn(page: Page, pin: string = DEMO_PIN): Promise<{ recoveryCodeShown: boolean }> {
   await submitPin(page, pin);
-  // The lock goes in the same render that shows the recovery code, when there is one.
-  await page.getByTestId('lock-screen').waitFor({ state: 'detached' });
+  // The lock goes in the same render that shows the recovery code, when there is one. A refusal
+  // fails at once, with what the lock screen says, instead of waiting for a timeout.
+  await expect
+    .poll(
+      async () => {
+        if ((await page.getByTestId('lock-screen').count()) === 0) return 'unlocked';
+        const error = page.getByTestId('pin-error');
+        const progress = page.getByTestId('pin-progress');
+        if ((await error.count()) > 0 && (await progress.count()) > 0 && (await progress.innerText()) === '') {
+          return `sign-in refused: ${await error.innerText()}`;
+        }
+        return 'signing in';
+      },
+      { timeout: 15_000 },
+    )
+    .toBe('unlocked');
   const recovery = page.getByTestId('recovery-dialog');
   const recoveryCodeShown = await recovery.isVisible();
   if (recoveryCodeShown) {

@@ -1,12 +1,16 @@
-import { useEffect, useId, useRef, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PinStatus } from '../../../shared/api/index.js';
 import { mainMessage } from './format.js';
+import { offersRecovery } from './signInFeedback.js';
 import type { SignInFlow } from './useSignIn.js';
 
 /** A CPS PIN has four digits. */
 export const PIN_PATTERN = /^\d{4}$/;
 export const PIN_LENGTH = 4;
+/** 24 characters when complete; the contract takes 8 to 64 (separators included). */
+const RECOVERY_MIN = 8;
+const RECOVERY_MAX = 64;
 
 interface Props {
   readonly slotId: string;
@@ -23,11 +27,18 @@ interface Props {
 export function PinDialog({ slotId, pinStatus, flow }: Props) {
   const { t, i18n } = useTranslation();
   const inputRef = useRef<HTMLInputElement>(null);
+  const recoveryRef = useRef<HTMLInputElement>(null);
   const id = useId();
   const hintId = `${id}-hint`;
   const warningId = `${id}-warning`;
   const feedbackId = `${id}-feedback`;
   const { pending, feedback, attempt } = flow;
+  // The vault needs the recovery code: the field stays until a sign-in succeeds or the card leaves.
+  const [withRecovery, setWithRecovery] = useState(false);
+  const recovery = withRecovery || offersRecovery(feedback);
+  useEffect(() => {
+    if (offersRecovery(feedback)) setWithRecovery(true);
+  }, [feedback]);
 
   // Focus on the field when the dialog appears, and again after each answer.
   useEffect(() => {
@@ -40,8 +51,20 @@ export function PinDialog({ slotId, pinStatus, flow }: Props) {
     if (!input || pending) return;
     const pin = input.value;
     input.value = '';
+    // Like the PIN, the recovery code is read once from the field and never kept.
+    const recoveryInput = recovery ? recoveryRef.current : null;
+    const recoveryCode = recoveryInput?.value.trim();
+    if (recoveryInput) recoveryInput.value = '';
     if (!PIN_PATTERN.test(pin)) {
-      flow.rejectFormat();
+      flow.rejectFormat('pin');
+      return;
+    }
+    if (recoveryInput) {
+      if (!recoveryCode || recoveryCode.length < RECOVERY_MIN) {
+        flow.rejectFormat('recovery-code');
+        return;
+      }
+      flow.submit(pin, slotId, recoveryCode);
       return;
     }
     flow.submit(pin, slotId);
@@ -57,6 +80,9 @@ export function PinDialog({ slotId, pinStatus, flow }: Props) {
     switch (feedback.kind) {
       case 'format':
         alert = { text: t('card.pin.format') };
+        break;
+      case 'recovery-format':
+        alert = { text: t('card.recovery.entryFormat') };
         break;
       case 'wrong-pin':
         alert = { text: t(`card.pin.wrong.${feedback.pinStatus}`), warning: feedback.pinStatus === 'final-try' };
@@ -113,13 +139,37 @@ export function PinDialog({ slotId, pinStatus, flow }: Props) {
           </p>
         )}
       </div>
+      {recovery && (
+        <div className="field" data-testid="recovery-entry">
+          <label htmlFor={`${id}-recovery`}>{t('card.recovery.entryLabel')}</label>
+          <input
+            ref={recoveryRef}
+            id={`${id}-recovery`}
+            className="recovery-input"
+            data-testid="recovery-input"
+            type="text"
+            autoComplete="off"
+            autoCorrect="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            maxLength={RECOVERY_MAX}
+            readOnly={pending}
+            aria-invalid={feedback?.kind === 'recovery-format' || undefined}
+            aria-describedby={`${id}-recovery-hint`}
+          />
+          <p id={`${id}-recovery-hint`} className="field-note">
+            {t('card.recovery.entryHint')}
+          </p>
+        </div>
+      )}
+
       <p role="status" className="field-note" data-testid="pin-progress">
         {pending ? t('card.pin.checking') : ''}
       </p>
 
       <div className="button-row">
         <button type="submit" className="button button-primary" data-testid="pin-submit" aria-disabled={pending || undefined}>
-          {t(pending ? 'card.pin.submitting' : 'card.pin.submit')}
+          {t(pending ? 'card.pin.submitting' : recovery ? 'card.recovery.submit' : 'card.pin.submit')}
         </button>
       </div>
     </form>

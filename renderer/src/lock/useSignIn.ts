@@ -1,15 +1,8 @@
 import { useCallback, useRef, useState } from 'react';
-import type { PinStatus, SignInResult } from '../../../shared/api/index.js';
 import { ApiCallError, invoke } from '../api/client.js';
-import type { MessageGroup } from './format.js';
+import { feedbackOf, type SignInFeedback } from './signInFeedback.js';
 
-/** What the PIN dialog says after an answer; messages from main are translated at display time. */
-export type SignInFeedback =
-  | { kind: 'format' }
-  | { kind: 'wrong-pin'; pinStatus: Exclude<PinStatus, 'locked'> }
-  | { kind: 'locked' }
-  | { kind: 'main'; group: MessageGroup; code: string; message: string }
-  | { kind: 'call-error'; code: ApiCallError['code'] };
+export type { SignInFeedback } from './signInFeedback.js';
 
 export interface SignInFlow {
   /** True from the PIN's sending until main's answer (the vault opening included). */
@@ -17,29 +10,14 @@ export interface SignInFlow {
   readonly feedback: SignInFeedback | null;
   /** Bumped on every answer: the alert is re-announced and focus goes back to the field. */
   readonly attempt: number;
-  /** Sends one PIN, once. A call while another is pending is ignored (never queued, never resent). */
-  submit(pin: string, slotId: string): void;
-  /** A PIN refused before sending (not four digits). */
-  rejectFormat(): void;
+  /**
+   * Sends one PIN, once — with the recovery code when the vault must be reopened with it
+   * (`vault.recover`). A call while another is pending is ignored (never queued, never resent).
+   */
+  submit(pin: string, slotId: string, recoveryCode?: string): void;
+  /** Refused before sending: a PIN that is not four digits, or a recovery code too short. */
+  rejectFormat(what?: 'pin' | 'recovery-code'): void;
   clear(): void;
-}
-
-export function feedbackOf(result: Exclude<SignInResult, { result: 'signed-in' }>): SignInFeedback {
-  switch (result.result) {
-    case 'wrong-pin':
-      return result.pinStatus === 'locked' ? { kind: 'locked' } : { kind: 'wrong-pin', pinStatus: result.pinStatus };
-    case 'locked':
-      return { kind: 'locked' };
-    case 'pin-format':
-      return { kind: 'format' };
-    case 'refused':
-      return { kind: 'main', group: 'refusals', code: result.code, message: result.message };
-    case 'removed':
-      return { kind: 'main', group: 'signIn', code: 'card-removed', message: result.message };
-    case 'error':
-    case 'vault-error':
-      return { kind: 'main', group: 'signIn', code: result.code, message: result.message };
-  }
 }
 
 /**
@@ -62,12 +40,13 @@ export function useSignIn(onSignedIn: (recoveryCode: string | undefined) => void
   }, []);
 
   const submit = useCallback(
-    (pin: string, slotId: string) => {
+    (pin: string, slotId: string, recoveryCode?: string) => {
       if (sending.current) return;
       sending.current = true;
       setPending(true);
       setFeedback(null);
-      invoke('card.signIn', { pin, slotId })
+      const call = recoveryCode === undefined ? invoke('card.signIn', { pin, slotId }) : invoke('vault.recover', { pin, slotId, recoveryCode });
+      call
         .then(
           (result) => {
             if (result.result === 'signed-in') {
@@ -87,7 +66,10 @@ export function useSignIn(onSignedIn: (recoveryCode: string | undefined) => void
     [answer],
   );
 
-  const rejectFormat = useCallback(() => answer({ kind: 'format' }), [answer]);
+  const rejectFormat = useCallback(
+    (what: 'pin' | 'recovery-code' = 'pin') => answer(what === 'pin' ? { kind: 'format' } : { kind: 'recovery-format' }),
+    [answer],
+  );
   const clear = useCallback(() => setFeedback(null), []);
   return { pending, feedback, attempt, submit, rejectFormat, clear };
 }

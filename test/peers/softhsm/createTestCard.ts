@@ -292,14 +292,22 @@ export async function createTestCard(dir: string, variant: TestCardVariant = 'va
   };
 }
 
+/**
+ * Where a pulled token waits: OUTSIDE SoftHSM2's token directory, or the next C_Initialize
+ * (rescan) would find it again under its new name and the card would "come back" by itself.
+ */
+function pulledPath(card: TestCard): string {
+  return path.join(card.dir, `pulled-${path.basename(card.tokenPath)}`);
+}
+
 /** "Pulls" a SoftHSM2 card: moves its token folder out of the token directory. */
 export function pullToken(card: TestCard): void {
-  fs.renameSync(card.tokenPath, `${card.tokenPath}.pulled`);
+  fs.renameSync(card.tokenPath, pulledPath(card));
 }
 
 /** Puts a pulled token back. SoftHSM2 sees it again only after C_Finalize + C_Initialize. */
 export function reinsertToken(card: TestCard): void {
-  fs.renameSync(`${card.tokenPath}.pulled`, card.tokenPath);
+  fs.renameSync(pulledPath(card), card.tokenPath);
 }
 
 export { derToPem };
