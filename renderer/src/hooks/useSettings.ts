@@ -8,6 +8,8 @@ export interface SettingsState {
   readonly settings: Settings | null;
   /** Saves the language and applies it; rejects with `ApiCallError` on failure. */
   readonly setLocale: (locale: Locale) => Promise<void>;
+  /** Saves the idle-lock delay; rejects with `ApiCallError` (e.g. POLICY_LOCKED). */
+  readonly setIdleLockMinutes: (minutes: number) => Promise<void>;
 }
 
 /**
@@ -38,5 +40,9 @@ export function useSettings(): SettingsState {
     await applyLocale(next.locale);
   }, []);
 
-  return { settings, setLocale };
+  const setIdleLockMinutes = useCallback(async (idleLockMinutes: number) => {
+    setSettings(await invoke('settings.update', { idleLockMinutes }));
+  }, []);
+
+  return { settings, setLocale, setIdleLockMinutes };
 }

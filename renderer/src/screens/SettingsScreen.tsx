@@ -4,6 +4,8 @@ import { localeSchema, type AppInfo } from '../../../shared/api/index.js';
 import { ApiCallError } from '../api/client.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
 import type { SettingsState } from '../hooks/useSettings.js';
+import { AuditExport } from '../settings/AuditExport.js';
+import { IdleLockSetting } from '../settings/IdleLockSetting.js';
 
 interface Props {
   readonly info: AppInfo | null;
@@ -12,7 +14,7 @@ interface Props {
 
 type Feedback = { kind: 'none' } | { kind: 'saved' } | { kind: 'error'; code: ApiCallError['code'] };
 
-/** Réglages — the interface language (read-only when machine policy fixes it) and "about". */
+/** Réglages — language and session delay (read-only when machine policy fixes them), audit export, "about". */
 export function SettingsScreen({ info, settingsState }: Props) {
   const { t, i18n } = useTranslation();
   const missing = t('settings.about.unknown');
@@ -72,6 +74,9 @@ export function SettingsScreen({ info, settingsState }: Props) {
           </p>
         )}
       </section>
+
+      <IdleLockSetting settingsState={settingsState} />
+      <AuditExport />
 
       <section className="panel" aria-labelledby={`${selectId}-about`}>
         <h2 id={`${selectId}-about`}>{t('settings.about.title')}</h2>
