@@ -19,6 +19,29 @@ export const cardConfigSchema = z
   .strict();
 export type CardConfig = z.output<typeof cardConfigSchema>;
 
+/**
+ * The INSi teleservice (normal mode). Absent: `patients.insiLookup` says "Téléservice INSi non
+ * configuré". Production is HTTPS with the IGC-Santé software certificate (PKCS#12 file); plain
+ * HTTP is accepted towards 127.0.0.1 only (the simulator in tests).
+ */
+export const insiConfigSchema = z
+  .object({
+    endpoint: z.string().min(1),
+    /** Numéro d'autorisation IDAM of the software. */
+    idam: z.string().min(1),
+    /** ContexteLPS/Instance: this installation. */
+    instance: z.string().min(1),
+    /** ContexteBAM/Emetteur; default: the signed-in professional's idNat. [UNCONFIRMED] value expected. */
+    emitter: z.string().optional(),
+    timeoutMs: z.number().int().min(1000).max(60_000).optional(),
+    tls: z
+      .object({ pfxFile: z.string().min(1), passphrase: z.string(), caFiles: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type InsiConfig = z.output<typeof insiConfigSchema>;
+
 /** What a host needs to be built; the Electron shell and the web host each fill it in. */
 export const hostConfigSchema = z
   .object({
@@ -34,6 +57,13 @@ export const hostConfigSchema = z
     trustedOrigins: z.array(z.string()).min(1),
     logToConsole: z.boolean().default(false),
     card: cardConfigSchema.default({ crlSources: [], revocation: 'require', crlGraceDays: 7, pollIntervalMs: 500, rescan: false }),
+    /**
+     * Which INS a normal-mode profile accepts (electron/identity/insOid.ts): `production` (NIR,
+     * NIA) by default; `qualification` adds the test OID, for qualification benches and tests.
+     * Host configuration only, never a renderer setting. The demo mode always uses `demo`.
+     */
+    identityMode: z.enum(['production', 'qualification']).default('production'),
+    insi: insiConfigSchema.optional(),
   })
   .strict();
 export type HostConfig = z.input<typeof hostConfigSchema>;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Status } from '../../shared/api/index.js';
 import { ServiceError } from '../../shared/api/index.js';
 import type { CardProvider } from '../card/provider.js';
+import { createDemoInsi } from '../demo/demoInsi.js';
 import { consoleSink, createLogger, createRotatingFileSink, teeSink, type Logger } from '../policy/logger.js';
 import { loadMachinePolicy } from '../policy/machinePolicy.js';
 import { logDir, profileDir } from '../policy/paths.js';
@@ -13,6 +14,7 @@ import { createCardSetup } from './cardSetup.js';
 import { hostConfigSchema, type HostConfig } from './config.js';
 import { createEventBus, type EventBus } from './eventBus.js';
 import { createIdleLock } from './idleLock.js';
+import { createPatientHandlers } from './patientHandlers.js';
 import { createRouter, type Handlers, type Router } from './router.js';
 import { createVaultSession } from './vaultSession.js';
 
@@ -69,6 +71,19 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
   // Network and outbox services feed the rest of this as they arrive (issues 5 and 7).
   const status: Status = { card: { state: 'no-reader' }, network: 'unknown', pendingJobs: 0 };
   const cardHandlers = createCardHandlers({ card, vault, events, log, idle, virtualCard });
+  // Demo: fictitious identities under the demo OID only, from an in-process INSi double.
+  const patientHandlers = createPatientHandlers({
+    card,
+    vault,
+    log,
+    mode: config.mode === 'demo' ? 'demo' : config.identityMode,
+    insi:
+      config.mode === 'demo'
+        ? { kind: 'service', service: createDemoInsi() }
+        : config.insi
+          ? { kind: 'client', config: config.insi, appVersion: config.appVersion }
+          : { kind: 'none' },
+  });
   card.on('state', (state) => {
     if (state.state !== 'signed-in') {
       idle.stop();
@@ -99,6 +114,7 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
       return next;
     },
     ...cardHandlers,
+    ...patientHandlers,
     'demo.setCardInserted': async ({ inserted }) => {
       if (!virtualCard) throw new ServiceError('UNAVAILABLE', 'demo card control outside demo mode');
       if (inserted) virtualCard.insert();

@@ -21,6 +21,29 @@ const validInputs: { [M in MethodName]: MethodInput<M> } = {
   'session.activity': {},
   'audit.export': {},
   'diagnostics.reportRendererError': { name: 'TypeError', frames: ['at Screen (app.js:1:1)'] },
+  'patients.search': { query: 'dupont 01/02/1980' },
+  'patients.get': { id: 1 },
+  'patients.create': { traits: { birthName: 'Dupont', firstNames: 'Jean Pierre', sex: 'M', birthDate: '01/02/1980' }, ins: { value: '180027505612345', oid: '1.2.250.1.213.1.4.8' } },
+  'patients.edit': { id: 1, version: 2, traits: { usedName: 'Durand' } },
+  'patients.recordDocumentCheck': { id: 1, version: 2, document: 'passeport' },
+  'patients.insiLookup': { id: 1 },
+  'patients.insiConfirm': { id: 1, version: 2, token: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' },
+  'patients.importCsv': { csv: 'nom_naissance;prenoms;sexe;date_naissance\nDUPONT;JEAN;M;1980-02-01\n' },
+  'patients.proposeMerge': { keptId: 1, retiredId: 2 },
+  'patients.confirmMerge': { token: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' },
+};
+
+const patientView = {
+  id: 1,
+  ins: { matricule: '1800275056123', key: '45', oid: '1.2.250.1.213.1.4.8' },
+  traits: { birthName: 'DUPONT', firstNames: ['JEAN', 'PIERRE'], sex: 'M', birthDate: '1980-02-01', birthPlace: '75056', usedName: null, usedFirstName: null },
+  status: 'recuperee',
+  version: 3,
+  canShareIns: false,
+  insiAt: 1_700_000_000_000,
+  documentKind: null,
+  documentCheckedAt: null,
+  updatedAt: 1_700_000_000_000,
 };
 
 const validOutputs: { [M in MethodName]: unknown } = {
@@ -37,6 +60,25 @@ const validOutputs: { [M in MethodName]: unknown } = {
   'session.activity': {},
   'audit.export': { fileName: 'journal-audit.jsonl', count: 3, head: 'ab' },
   'diagnostics.reportRendererError': {},
+  'patients.search': { patients: [patientView] },
+  'patients.get': { ok: true, patient: patientView, history: [{ id: 1, at: 1, actor: '810012345678', action: 'create', field: 'status', oldValue: null, newValue: 'provisoire' }] },
+  'patients.create': { ok: false, code: 'traits-invalid', message: 'Les traits…', problems: [{ field: 'birthDate', message: 'Date…' }] },
+  'patients.edit': { ok: true, patient: patientView },
+  'patients.recordDocumentCheck': { ok: false, code: 'version-conflict', message: 'Ce dossier a été modifié…' },
+  'patients.insiLookup': {
+    ok: true,
+    operation: 'recherche',
+    code: '00',
+    label: 'OK',
+    identity: { ins: patientView.ins, traits: { birthName: 'DUPONT', firstNames: ['JEAN', 'PIERRE'], sex: 'M', birthDate: '1980-02-01', birthPlace: '75056' }, history: [] },
+    differences: ['birthPlace'],
+    token: 'cccccccccccccccccccccccccccccccc',
+    expiresAt: 1_700_000_600_000,
+  },
+  'patients.insiConfirm': { ok: true, patient: patientView },
+  'patients.importCsv': { ok: true, report: { total: 2, imported: [{ line: 2, patientId: 1 }], refused: [{ line: 3, reasons: ['Sexe…'] }], ignoredColumns: [], fileProblem: null } },
+  'patients.proposeMerge': { ok: true, token: 'dddddddddddddddddddddddddddddddd', expiresAt: 1, kept: patientView, retired: { ...patientView, id: 2, ins: null }, differences: [], warnings: [] },
+  'patients.confirmMerge': { ok: true, keptId: 1, retiredId: 2, movedMessages: 0, movedDocuments: 0 },
 };
 
 function spyHandlers() {

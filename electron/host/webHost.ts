@@ -33,7 +33,8 @@ export interface WebHost {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::ffff:127.0.0.1']);
-const MAX_FRAME_BYTES = 1024 * 1024;
+// The largest call is a CSV import (5 MB of text, a little more once JSON-escaped).
+const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 export function tokensEqual(expected: string, given: string | null): boolean {
   if (given === null) return false;

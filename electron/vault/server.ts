@@ -4,6 +4,7 @@ import { VaultCorruptError } from './errors.js';
 import { userVersion } from './migrations/index.js';
 import { createMessageRepository } from './repo/messages.js';
 import { createOutboxRepository } from './repo/outbox.js';
+import { createPatientRepository } from './repo/patients.js';
 import { createRecordRepository } from './repo/records.js';
 
 /**
@@ -15,6 +16,7 @@ export function createVaultServer(db: SqliteDb, now: () => number = Date.now) {
   return {
     ...createMessageRepository(db),
     ...createRecordRepository(db, now),
+    ...createPatientRepository(db),
     ...createOutboxRepository(db, now),
     ...createAuditRepository(db, now),
     readSchemaVersion: (): number => userVersion(db),

@@ -4,3 +4,4 @@ export * from './domain.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './methods.js';
+export * from './patients.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cardViewSchema, pinInputSchema, signInResultSchema } from './card.js';
 import { appInfoSchema, settingsPatchSchema, settingsSchema, statusSchema } from './domain.js';
+import { patientMethods } from './patients.js';
 
 const noInput = z.object({}).strict();
 const nothing = z.object({}).strict();
@@ -53,6 +54,8 @@ export const methods = {
       .strict(),
     output: nothing,
   },
+  /** Patients and INS (shared/api/patients.ts). */
+  ...patientMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Methods = typeof methods;
