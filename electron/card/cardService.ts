@@ -73,7 +73,14 @@ export type CardServiceState =
       readonly check: CertificateCheckView;
       readonly otherSlots: readonly string[];
     }
-  | { readonly state: 'signed-in'; readonly slotId: string; readonly profile: ProfileView; readonly warnings: readonly WarningView[] };
+  | {
+      readonly state: 'signed-in';
+      readonly slotId: string;
+      readonly profile: ProfileView;
+      readonly warnings: readonly WarningView[];
+      /** Other cards present (a renewed card to transfer the vault to). */
+      readonly otherSlots: readonly string[];
+    };
 
 export interface CardServiceOptions {
   readonly provider: CardProvider;
@@ -123,12 +130,30 @@ export interface CardService {
   certificates(): { authentication: Buffer; signature: Buffer | undefined } | undefined;
   selectSlot(slotId: string): Promise<void>;
   refreshTrust(): Promise<void>;
+  /**
+   * Card renewal: one C_Login on ANOTHER present card (the professional's new card), `fn` runs
+   * with that card's authentication-key operations, then the card is logged out. The session of
+   * the signed-in card is untouched. The new card's certificate is validated first, and must
+   * name the same professional (idNat). PIN rules are those of signIn: one try, never retried.
+   */
+  withOtherCard<T>(slotId: string, pin: string, fn: (other: OtherCard) => Promise<T>): Promise<OtherCardResult<T>>;
   /** Polls the card now (tests, and after an operation failed). */
   poll(): Promise<void>;
   on(event: 'state', listener: (state: CardServiceState) => void): void;
   on(event: 'inserted' | 'removed', listener: (event: { slotId: string }) => void): void;
   off(event: string, listener: (...args: never[]) => void): void;
 }
+
+export interface OtherCard {
+  readonly identity: CardIdentity;
+  decrypt(data: Buffer, mechanism: DecryptMechanism): Promise<Buffer>;
+  sign(data: Buffer, mechanism: SignMechanism): Promise<Buffer>;
+}
+
+export type OtherCardResult<T> =
+  | { readonly kind: 'done'; readonly value: T }
+  | { readonly kind: 'other-practitioner'; readonly message: string }
+  | Exclude<SignInResult, { kind: 'signed-in' }>;
 
 interface Session {
   readonly slotId: string;
@@ -185,11 +210,13 @@ export function createCardService(options: CardServiceOptions): CardService {
       }
     }
     if (session) {
+      const current = session.slotId;
       setState({
         state: 'signed-in',
-        slotId: session.slotId,
+        slotId: current,
         profile: profileView(session.identity.profile),
         warnings: session.identity.warnings.map((w) => ({ code: w.code, message: w.message })),
+        otherSlots: tokens.filter((t) => t.slotId !== current).map((t) => t.slotId),
       });
       return;
     }
@@ -317,6 +344,33 @@ export function createCardService(options: CardServiceOptions): CardService {
         return result;
       } finally {
         signingIn = false;
+      }
+    },
+
+    async withOtherCard(slotId, pin, fn) {
+      const s = session;
+      if (!s) return { kind: 'error', code: 'not-signed-in', message: new CardError('not-signed-in', 'no session').userMessage };
+      if (slotId === s.slotId) return { kind: 'error', code: 'busy', message: 'Cette carte est celle de la session en cours.' };
+      const result = await signInWithPin({ provider, slotId, trust: trust(), log, ...(options.pinLength !== undefined ? { pinLength: options.pinLength } : {}) }, pin);
+      if (result.kind !== 'signed-in') {
+        await watcher.poll();
+        await serial(recompute);
+        return result;
+      }
+      try {
+        if (result.identity.profile.idNat.idNat !== s.identity.profile.idNat.idNat) {
+          log.warn('card.other.refused', { reason: 'other-practitioner' });
+          return { kind: 'other-practitioner', message: 'Cette carte appartient à un autre professionnel : le coffre ne peut être transféré que vers votre propre nouvelle carte.' };
+        }
+        const keyId = result.identity.authentication.keyId;
+        const value = await fn({
+          identity: result.identity,
+          decrypt: (data, mechanism) => provider.decrypt(slotId, keyId, mechanism, data),
+          sign: (data, mechanism) => provider.sign(slotId, keyId, mechanism, data),
+        });
+        return { kind: 'done', value };
+      } finally {
+        await provider.logout(slotId).catch(() => undefined);
       }
     },
 

@@ -1,4 +1,5 @@
-import type { SignInResult } from '../../shared/api/index.js';
+import { X509Certificate } from 'node:crypto';
+import { ServiceError, type SignInResult } from '../../shared/api/index.js';
 import type { CardService } from '../card/cardService.js';
 import type { VirtualCard } from '../card/virtualCard.js';
 import type { Logger } from '../policy/logger.js';
@@ -9,7 +10,7 @@ import type { IdleLock } from './idleLock.js';
 import type { Handlers } from './router.js';
 import type { VaultSession } from './vaultSession.js';
 
-type CardHandlers = Pick<Handlers, 'card.getState' | 'card.signIn' | 'card.signOut' | 'card.selectSlot' | 'vault.recover'>;
+type CardHandlers = Pick<Handlers, 'card.getState' | 'card.signIn' | 'card.signOut' | 'card.selectSlot' | 'vault.recover' | 'vault.transferToCard'>;
 
 /**
  * Sign-in is one PIN, one C_Login, then the vault. A vault that cannot open signs the card out
@@ -55,6 +56,32 @@ export function createCardHandlers(options: {
         await vault.recover(idNat, recoveryCode);
         return {};
       }),
+    'vault.transferToCard': async ({ slotId, pin }) => {
+      const state = card.getState();
+      if (state.state !== 'signed-in' || !vault.current()) throw new ServiceError('LOCKED', 'transfer while locked');
+      const idNat = state.profile.idNat;
+      try {
+        const result = await card.withOtherCard(slotId, pin, (other) =>
+          vault.transferTo(idNat, {
+            publicKey: new X509Certificate(other.identity.authentication.der).publicKey,
+            decrypt: (data) => other.decrypt(data, 'RSA-OAEP-SHA256'),
+            sign: (data) => other.sign(data, 'RSA-PKCS1-SHA256'),
+          }),
+        );
+        switch (result.kind) {
+          case 'done':
+            return { result: 'transferred' };
+          case 'other-practitioner':
+            return { result: 'other-practitioner', message: result.message };
+          default:
+            return failedSignIn(result);
+        }
+      } catch (error) {
+        if (error instanceof VaultError) return { result: 'vault-error', code: error.code, message: error.userMessage };
+        log.error('vault.transfer-failed', { error: error instanceof Error ? error.name : 'unknown' });
+        return { result: 'error', code: 'card-error', message: 'Le transfert vers la nouvelle carte a échoué. Réessayez ; l’ancienne carte ouvre toujours le coffre.' };
+      }
+    },
     'card.signOut': async () => {
       await card.signOut();
       return {};

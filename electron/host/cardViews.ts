@@ -33,7 +33,13 @@ export function cardView(state: CardServiceState): CardView {
         otherSlots: [...state.otherSlots],
       };
     case 'signed-in':
-      return { state: 'signed-in', slotId: state.slotId, practitioner: practitioner(state.profile), warnings: [...state.warnings] };
+      return {
+        state: 'signed-in',
+        slotId: state.slotId,
+        practitioner: practitioner(state.profile),
+        warnings: [...state.warnings],
+        otherSlots: [...state.otherSlots],
+      };
     default: {
       const never: never = state;
       return never;
@@ -42,7 +48,7 @@ export function cardView(state: CardServiceState): CardView {
 }
 
 /** Everything but a successful sign-in; that one is completed by the vault (recovery code). */
-export function failedSignIn(result: Exclude<CardSignInResult, { kind: 'signed-in' }>): SignInResult {
+export function failedSignIn(result: Exclude<CardSignInResult, { kind: 'signed-in' }>): Exclude<SignInResult, { result: 'signed-in' }> {
   switch (result.kind) {
     case 'wrong-pin':
       return { result: 'wrong-pin', pinStatus: result.triesLeftHint, message: result.message };

@@ -12,6 +12,8 @@ import { createVaultKey, rewrapForCard, unlockWithCard, unlockWithRecoveryCode, 
  * with its recovery code, the first time), closed — key dropped — when the card leaves, the
  * professional signs out or the session idles out. Queued work stays in the closed vault.
  */
+export type { CardKeyOps };
+
 export interface VaultSession {
   /** Resolves with the recovery code when this call created the vault. Throws VaultError. */
   open(idNat: string): Promise<{ recoveryCode?: string }>;
@@ -21,6 +23,12 @@ export interface VaultSession {
    * for the signed-in card (and re-sealed), so the next sign-in needs the card only.
    */
   recover(idNat: string, recoveryCode: string): Promise<void>;
+  /**
+   * Card renewal, while the vault is open with the old card: wraps the data key for the new
+   * card (RSA-OAEP when it decrypts, else its signature + HKDF) and re-seals it; from then on
+   * the new card opens the vault. The recovery copy and any escrow copy stay as they were.
+   */
+  transferTo(idNat: string, newCard: CardKeyOps): Promise<void>;
   close(reason: string): Promise<void>;
   current(): Vault | undefined;
 }
@@ -47,6 +55,11 @@ function cardKeyOps(card: CardService): CardKeyOps {
 export function createVaultSession(options: VaultSessionOptions): VaultSession {
   const { log } = options;
   let vault: Vault | undefined;
+  /**
+   * A copy of the data key while the vault is open, for card renewal only: the worker holds
+   * the key anyway for as long as the vault is open; both are dropped (zeroed) on lock.
+   */
+  let keyCopy: Buffer | undefined;
   let opening: Promise<{ recoveryCode?: string }> | undefined;
 
   async function doOpen(idNat: string): Promise<{ recoveryCode?: string }> {
@@ -73,6 +86,8 @@ export function createVaultSession(options: VaultSessionOptions): VaultSession {
   }
 
   async function openWith(idNat: string, unlocked: { key: Buffer; cipher?: Parameters<typeof openVault>[0]['cipher'] }): Promise<void> {
+    const copy = Buffer.alloc(32);
+    unlocked.key.copy(copy);
     const opened = await openVault({
       file: vaultPaths(options.profileDir, idNat).dbFile,
       key: unlocked.key,
@@ -82,6 +97,7 @@ export function createVaultSession(options: VaultSessionOptions): VaultSession {
     });
     await opened.appendAudit({ actor: idNat, action: 'vault.unlocked', subjectType: 'vault', subjectId: 'local' });
     vault = opened;
+    keyCopy = copy;
     log.info('vault.opened', { schema: opened.schemaVersion });
   }
 
@@ -103,8 +119,17 @@ export function createVaultSession(options: VaultSessionOptions): VaultSession {
       });
       return opening;
     },
+    async transferTo(idNat, newCard) {
+      if (!vault || !keyCopy) throw new VaultError('locked', 'transfer without an open vault');
+      const paths = vaultPaths(options.profileDir, idNat);
+      const wrapper = await chooseCardWrapper(newCard);
+      await rewrapForCard({ keysFile: paths.keysFile, key: keyCopy, card: wrapper, ...(options.sealer ? { sealer: options.sealer } : {}) });
+      log.info('vault.transferred', { backend: options.sealer?.backend ?? 'none' });
+    },
     async close(reason) {
       await opening?.catch(() => undefined);
+      keyCopy?.fill(0);
+      keyCopy = undefined;
       const closing = vault;
       vault = undefined;
       if (closing) {

@@ -43,7 +43,14 @@ export const cardViewSchema = z.discriminatedUnion('state', [
     })
     .strict(),
   z
-    .object({ state: z.literal('signed-in'), slotId: z.string().max(64), practitioner: practitionerSchema, warnings: z.array(noticeSchema) })
+    .object({
+      state: z.literal('signed-in'),
+      slotId: z.string().max(64),
+      practitioner: practitionerSchema,
+      warnings: z.array(noticeSchema),
+      /** Other cards in the readers: a renewed card the vault can be transferred to. */
+      otherSlots: z.array(z.string().max(64)).max(16),
+    })
     .strict(),
 ]);
 export type CardView = z.infer<typeof cardViewSchema>;
@@ -53,14 +60,8 @@ export const pinInputSchema = z
   .object({ pin: z.string().regex(/^\d{4,8}$/), slotId: z.string().max(64).optional() })
   .strict();
 
-export const signInResultSchema = z.discriminatedUnion('result', [
-  z
-    .object({
-      result: z.literal('signed-in'),
-      /** Shown once, when this sign-in created the professional's vault. */
-      recoveryCode: z.string().max(100).optional(),
-    })
-    .strict(),
+/** Why a PIN did not open a session (shared by sign-in, recovery and card transfer). */
+const signInFailures = [
   z.object({ result: z.literal('wrong-pin'), pinStatus: pinStatusSchema, message: z.string().max(500) }).strict(),
   z.object({ result: z.literal('locked'), message: z.string().max(500) }).strict(),
   z.object({ result: z.literal('pin-format'), message: z.string().max(500) }).strict(),
@@ -69,5 +70,26 @@ export const signInResultSchema = z.discriminatedUnion('result', [
   z.object({ result: z.literal('error'), code: z.string().max(60), message: z.string().max(500) }).strict(),
   /** The card is fine but the vault could not be opened: the message says the way out. */
   z.object({ result: z.literal('vault-error'), code: z.string().max(60), message: z.string().max(1000) }).strict(),
+] as const;
+
+export const signInResultSchema = z.discriminatedUnion('result', [
+  z
+    .object({
+      result: z.literal('signed-in'),
+      /** Shown once, when this sign-in created the professional's vault. */
+      recoveryCode: z.string().max(100).optional(),
+    })
+    .strict(),
+  ...signInFailures,
 ]);
 export type SignInResult = z.infer<typeof signInResultSchema>;
+
+/** Card renewal: the vault re-protected for the professional's new card (its own PIN, once). */
+export const transferInputSchema = z.object({ slotId: z.string().max(64), pin: z.string().regex(/^\d{4,8}$/) }).strict();
+
+export const transferResultSchema = z.discriminatedUnion('result', [
+  z.object({ result: z.literal('transferred') }).strict(),
+  z.object({ result: z.literal('other-practitioner'), message: z.string().max(500) }).strict(),
+  ...signInFailures,
+]);
+export type TransferResult = z.infer<typeof transferResultSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cardViewSchema, pinInputSchema, signInResultSchema } from './card.js';
+import { cardViewSchema, pinInputSchema, signInResultSchema, transferInputSchema, transferResultSchema } from './card.js';
 import { appInfoSchema, settingsPatchSchema, settingsSchema, statusSchema } from './domain.js';
 import { patientMethods } from './patients.js';
 
@@ -28,6 +28,8 @@ export const methods = {
     input: pinInputSchema.extend({ recoveryCode: z.string().min(8).max(64) }).strict(),
     output: signInResultSchema,
   },
+  /** Card renewal: while signed in with the old card, the vault is re-protected for the new one. */
+  'vault.transferToCard': { input: transferInputSchema, output: transferResultSchema },
   'card.selectSlot': { input: z.object({ slotId: z.string().max(64) }).strict(), output: nothing },
   /** Demo mode only (trainers): take the virtual card out of its virtual reader, or put it back. */
   'demo.setCardInserted': { input: z.object({ inserted: z.boolean() }).strict(), output: nothing },

@@ -5,6 +5,7 @@ import { ApiCallError } from '../api/client.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
 import type { SettingsState } from '../hooks/useSettings.js';
 import { AuditExport } from '../settings/AuditExport.js';
+import { CardTransfer } from '../settings/CardTransfer.js';
 import { IdleLockSetting } from '../settings/IdleLockSetting.js';
 
 interface Props {
@@ -75,6 +76,7 @@ export function SettingsScreen({ info, settingsState }: Props) {
         )}
       </section>
 
+      <CardTransfer />
       <IdleLockSetting settingsState={settingsState} />
       <AuditExport />
 

@@ -160,8 +160,12 @@ export function practitionerSubject(options: PractitionerOptions = {}): SubjectA
 }
 
 /** The two practitioner certificates of a variant (no token involved). */
-export function issueVariantCertificates(variant: TestCardVariant, practitioner: PractitionerOptions = {}): { auth: IssuedCertificate; sign: IssuedCertificate; issuer: IssuedCertificate } {
-  const p = testPki();
+export function issueVariantCertificates(
+  variant: TestCardVariant,
+  practitioner: PractitionerOptions = {},
+  keys?: { readonly authKey: PkiKey; readonly signKey: PkiKey },
+): { auth: IssuedCertificate; sign: IssuedCertificate; issuer: IssuedCertificate } {
+  const p = { ...testPki(), ...keys };
   const now = Date.now();
   const issuer = variant === 'foreign-ca' ? p.foreignIntermediate : p.intermediate;
   const subject = practitionerSubject(practitioner);
@@ -202,6 +206,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): string {
 export interface CreateTestCardOptions {
   readonly tokenLabel?: string;
   readonly practitioner?: PractitionerOptions;
+  /** New key pairs for this card (a renewed card of the same practitioner); default: the shared ones. */
+  readonly freshKeys?: boolean;
 }
 
 export async function createTestCard(dir: string, variant: TestCardVariant = 'valid', options: CreateTestCardOptions = {}): Promise<TestCard> {
@@ -217,7 +223,8 @@ export async function createTestCard(dir: string, variant: TestCardVariant = 'va
   const p = testPki();
   const practitioner = options.practitioner ?? {};
   const rpps = practitioner.rpps ?? '10100000017';
-  const { auth, sign } = issueVariantCertificates(variant, practitioner);
+  const keys = options.freshKeys ? { authKey: generateRsaKey(2048), signKey: generateRsaKey(2048) } : undefined;
+  const { auth, sign } = issueVariantCertificates(variant, practitioner, keys);
 
   // Trust anchors (the Coffre) and the intermediate's CRL: the same for every variant.
   const anchorsDir = path.join(dir, 'Coffre');

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallResult, CardView } from '../../../shared/api/index.js';
+import { createHost, type Host } from '../../../electron/host/createHost.js';
+import { createTestCard, pullToken, type TestCard } from '../../peers/softhsm/createTestCard.js';
+import { tempDir } from '../card/helpers.js';
+
+/**
+ * Card renewal on real tokens: signed in with the old card, the vault is transferred to the
+ * practitioner's new card (its own PIN, once); the old card is pulled; the new card alone then
+ * opens the same vault — no recovery code needed. Another practitioner's card is refused.
+ */
+const ctx = { origin: 'app://caducee', isMainFrame: true };
+let oldCard: TestCard;
+let newCard: TestCard;
+let strangerCard: TestCard;
+let host: Host;
+
+async function call(method: string, input: unknown): Promise<unknown> {
+  const result: CallResult = await host.router.call(method, input, ctx);
+  if (!result.ok) throw new Error(`${method}: ${result.error.code}`);
+  return result.value;
+}
+
+async function waitFor(predicate: (view: CardView) => boolean, timeoutMs = 3_000): Promise<CardView> {
+  const started = Date.now();
+  for (;;) {
+    const view = (await call('card.getState', {})) as CardView;
+    if (predicate(view)) return view;
+    if (Date.now() - started > timeoutMs) throw new Error(`card still ${view.state}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  const dir = tempDir('renewal');
+  oldCard = await createTestCard(dir, 'valid', { tokenLabel: 'CPS ANCIENNE' });
+  newCard = await createTestCard(dir, 'valid', { tokenLabel: 'CPS NOUVELLE', freshKeys: true });
+  strangerCard = await createTestCard(dir, 'valid', { tokenLabel: 'CPS AUTRE', freshKeys: true, practitioner: { rpps: '10100000025', lastName: 'AUTRE-TEST' } });
+  process.env['SOFTHSM2_CONF'] = oldCard.softhsmConf;
+  host = createHost({
+    mode: 'normal',
+    hostKind: 'web',
+    dataDir: tempDir('renewal-data'),
+    appVersion: 'test',
+    platform: 'linux',
+    trustedOrigins: [ctx.origin],
+    card: { modulePath: oldCard.modulePath, anchorFolders: [oldCard.anchorsDir], crlSources: [oldCard.crlPath], rescan: true, pollIntervalMs: 200 },
+  });
+  await host.ready;
+});
+
+afterAll(async () => {
+  await host.close();
+});
+
+describe('card renewal', () => {
+  it('transfers the vault to the new card while signed in with the old one', async () => {
+    const present = await waitFor((v) => v.state === 'present' && v.otherSlots.length === 2);
+    if (present.state !== 'present') throw new Error('no card');
+    // Sign in with the old card, whichever slot it is in.
+    const slots = [present.slotId, ...present.otherSlots];
+    let oldSlot = '';
+    for (const slot of slots) {
+      await call('card.selectSlot', { slotId: slot });
+      const view = (await call('card.getState', {})) as CardView;
+      if (view.state === 'present' && view.check.kind === 'ok' && view.check.practitioner.lastName === 'HÉBERT-TEST') {
+        const result = (await call('card.signIn', { pin: oldCard.pin, slotId: slot })) as { result: string };
+        if (result.result === 'signed-in') {
+          oldSlot = slot;
+          break;
+        }
+      }
+    }
+    expect(oldSlot).not.toBe('');
+    const signedIn = await waitFor((v) => v.state === 'signed-in' && v.otherSlots.length === 2);
+    if (signedIn.state !== 'signed-in') throw new Error('not signed in');
+
+    // Try the other two cards: the stranger's is refused, the practitioner's new card accepted.
+    const outcomes: string[] = [];
+    for (const slot of signedIn.otherSlots) {
+      const result = (await call('vault.transferToCard', { slotId: slot, pin: '1234' })) as { result: string };
+      outcomes.push(result.result);
+    }
+    expect(outcomes.sort()).toEqual(['other-practitioner', 'transferred']);
+    expect(((await call('card.getState', {})) as CardView).state).toBe('signed-in');
+  });
+
+  it('opens the same vault with the new card alone once the old card is gone', async () => {
+    pullToken(oldCard);
+    pullToken(strangerCard);
+    const present = await waitFor((v) => v.state === 'present' && v.otherSlots.length === 0);
+    if (present.state !== 'present' || present.check.kind !== 'ok') throw new Error('new card not seen');
+    expect(await call('card.signIn', { pin: newCard.pin })).toEqual({ result: 'signed-in' });
+  });
+});
