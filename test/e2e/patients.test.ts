@@ -128,6 +128,87 @@ describe('patients (web host, demo mode)', () => {
   });
 });
 
+describe('patients: editing an identity (web host, demo mode)', () => {
+  let app: LaunchedApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('edits the used name and a strict trait (warned of the status consequence), lists both in the history; INSi traits are then read-only', async () => {
+    app = await webVariant.launch({ mode: 'demo' });
+    const { page } = app;
+    await signIn(page);
+    await page.getByTestId('nav-patients').click();
+    await page.getByTestId('patients-new').click();
+    await page.getByTestId('patient-form').waitFor();
+    await page.getByTestId('patient-form-birthName').fill('Martin-Durand');
+    await page.getByTestId('patient-form-firstNames').fill('Élise Marie');
+    await page.getByTestId('patient-form-sex-F').check();
+    await page.getByTestId('patient-form-birthDate').fill('14/03/1985');
+    await page.getByTestId('patient-form-document').selectOption('passeport');
+    await page.getByTestId('patient-form-submit').click();
+    await page.getByTestId('patient-file').waitFor();
+    expect(await page.getByTestId('patient-status').getAttribute('data-status')).toBe('validee');
+
+    // The form opens prefilled, dates the French way; its heading takes focus.
+    await page.getByTestId('patient-edit-open').click();
+    await page.getByTestId('patient-edit-form').waitFor();
+    expect(await page.getByTestId('patient-edit-birthName').inputValue()).toBe('MARTIN-DURAND');
+    expect(await page.getByTestId('patient-edit-firstNames').inputValue()).toBe('ELISE MARIE');
+    expect(await page.getByTestId('patient-edit-birthDate').inputValue()).toBe('14/03/1985');
+    expect(await page.getByTestId('patient-edit-sex-F').isChecked()).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Modifier l’identité');
+
+    // Only a used name: no warning. A strict trait too: the status consequence, before saving.
+    await page.getByTestId('patient-edit-usedName').fill('Durand');
+    expect(await page.getByTestId('patient-edit-strict-warning').count()).toBe(0);
+    await page.getByTestId('patient-edit-birthPlace').fill('75056');
+    const warning = page.getByTestId('patient-edit-strict-warning');
+    await expect.poll(() => warning.innerText()).toMatch(/Attention\u00a0: vous modifiez un trait strict \(Lieu de naissance\)\. À l’enregistrement, l’identité repassera au statut «\u00a0Identité provisoire\u00a0»/);
+    expect(await page.getByTestId('patient-edit-submit').getAttribute('aria-describedby')).toBe(await warning.getAttribute('id'));
+    await screenshot(page, 'web', 'patients-edit');
+    await expectA11y(page, 'modification de l’identité');
+
+    // A malformed date: beside the field, summed up in an alert, focus on the field; nothing sent.
+    await page.getByTestId('patient-edit-birthDate').fill('1985-03-14');
+    await page.getByTestId('patient-edit-submit').click();
+    await expect.poll(() => page.getByTestId('patient-edit-error-birthDate').innerText()).toMatch(/JJ\/MM\/AAAA/);
+    expect(await page.getByTestId('patient-edit-summary').getAttribute('role')).toBe('alert');
+    await expect.poll(() => focusedTestId(page)).toBe('patient-edit-birthDate');
+    await page.getByTestId('patient-edit-birthDate').fill('14/03/1985');
+    await page.getByTestId('patient-edit-submit').click();
+
+    // Saved: the new values, the new status, and the history (who, what, old → new).
+    await expect.poll(() => page.getByTestId('patient-status').getAttribute('data-status')).toBe('provisoire');
+    expect(await page.getByTestId('patient-edit-feedback').innerText()).toMatch(/Modifications enregistrées\. Statut\u00a0: Identité provisoire\./);
+    const identity = await page.getByTestId('patient-identity').innerText();
+    expect(identity).toMatch(/Nom utilisé\s+DURAND/);
+    expect(identity).toMatch(/Lieu de naissance \(code INSEE\)\s+75056/);
+    await expect.poll(() => page.getByTestId('patient-history').innerText()).toMatch(/Modification\s+Nom utilisé\s+DURAND/);
+    const edits = (await page.getByTestId('patient-history').locator('tbody tr').allInnerTexts()).filter((r) => r.includes('Modification'));
+    expect(edits.some((r) => /899\d+\s+Modification\s+Lieu de naissance\s+75056/.test(r))).toBe(true);
+    expect(edits.some((r) => /Modification\s+Statut\s+Identité validée\s+Identité provisoire/.test(r))).toBe(true);
+    expect(edits).toHaveLength(3);
+
+    // Récupérée by INSi: strict traits shown read-only with the reason; the used first name still changes.
+    await page.getByTestId('insi-lookup').click();
+    await page.getByTestId('insi-comparison').waitFor();
+    await page.getByRole('button', { name: 'C’est bien ce patient' }).click();
+    await expect.poll(() => page.getByTestId('patient-status').getAttribute('data-status')).toBe('recuperee');
+    await page.getByTestId('patient-edit-open').click();
+    const locked = page.getByTestId('patient-edit-locked');
+    expect(await locked.innerText()).toMatch(/Identité récupérée\u00a0: les traits stricts viennent du téléservice INSi et ne se modifient pas à la main/);
+    expect(await locked.innerText()).toMatch(/MARTIN-DURAND/);
+    expect(await page.getByTestId('patient-edit-birthName').count()).toBe(0);
+    await page.getByTestId('patient-edit-usedFirstName').fill('Lise');
+    await page.getByTestId('patient-edit-submit').click();
+    await expect.poll(() => page.getByTestId('patient-history').innerText()).toMatch(/Modification\s+Prénom utilisé\s+LISE/);
+    expect(await page.getByTestId('patient-status').getAttribute('data-status')).toBe('recuperee');
+    await expectA11y(page, 'dossier après modification');
+  });
+});
+
 describe('patients: CSV import and merge (web host, demo mode)', () => {
   let app: LaunchedApp | undefined;
   afterEach(async () => {

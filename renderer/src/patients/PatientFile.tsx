@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HistoryEntryView, PatientView } from '../../../shared/api/index.js';
 import { identityDocumentSchema } from '../../../shared/api/index.js';
@@ -7,6 +7,7 @@ import { FailureAlert, failureOf, StatusBadge, ViewHeading, type Failure } from 
 import { frenchDate, fullName, groupedIns, historyValue, insKind, maskedIns } from './format.js';
 import { InsiVerification } from './InsiVerification.js';
 import { MergePanel } from './MergePanel.js';
+import { PatientEdit } from './PatientEdit.js';
 
 interface Props {
   readonly id: number;
@@ -30,14 +31,31 @@ export function PatientFile({ id, onBack, onOpen }: Props) {
   const [document, setDocument] = useState('');
   const [docFailure, setDocFailure] = useState<Failure | null>(null);
   const [docDone, setDocDone] = useState<string | null>(null);
+  // The edit form replaces the identity list; `editKey` starts it afresh after a reload.
+  const [editing, setEditing] = useState(false);
+  const [editKey, setEditKey] = useState(0);
+  const [edited, setEdited] = useState<string | null>(null);
+  const identityHeading = useRef<HTMLHeadingElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const focusAfterEdit = useRef<'heading' | 'button' | null>(null);
 
-  const reload = useCallback(() => {
-    invoke('patients.get', { id }).then(
-      (result) => setLoaded(result.ok ? { kind: 'ready', patient: result.patient, history: result.history } : { kind: 'failed', failure: { kind: 'refusal', refusal: result } }),
-      (error: unknown) => setLoaded({ kind: 'failed', failure: failureOf(error) }),
-    );
-  }, [id]);
+  const fetchFile = useCallback(
+    () =>
+      invoke('patients.get', { id }).then(
+        (result) => setLoaded(result.ok ? { kind: 'ready', patient: result.patient, history: result.history } : { kind: 'failed', failure: { kind: 'refusal', refusal: result } }),
+        (error: unknown) => setLoaded({ kind: 'failed', failure: failureOf(error) }),
+      ),
+    [id],
+  );
+  const reload = useCallback(() => void fetchFile(), [fetchFile]);
   useEffect(reload, [reload]);
+
+  // Leaving the edit form: focus goes back to the identity (after save) or to "Modifier".
+  useEffect(() => {
+    if (editing || focusAfterEdit.current === null) return;
+    (focusAfterEdit.current === 'heading' ? identityHeading.current : editButton.current)?.focus();
+    focusAfterEdit.current = null;
+  }, [editing]);
 
   const dateTime = (ms: number) => new Date(ms).toLocaleString(i18n.language.startsWith('fr') ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
 
@@ -66,6 +84,27 @@ export function PatientFile({ id, onBack, onOpen }: Props) {
   const { patient, history } = loaded;
   const tr = patient.traits;
   const kind = patient.ins === null ? null : insKind(patient.ins.oid);
+
+  const startEdit = (): void => {
+    setEdited(null);
+    setEditing(true);
+  };
+  const cancelEdit = (): void => {
+    focusAfterEdit.current = 'button';
+    setEditing(false);
+  };
+  const saved = (updated: PatientView): void => {
+    // The new values at once; the history follows with the reload.
+    setLoaded((l) => (l.kind === 'ready' ? { ...l, patient: updated } : l));
+    setEdited(t('patients.edit.saved', { status: t(`patients.status.${updated.status}`) }));
+    focusAfterEdit.current = 'heading';
+    setEditing(false);
+    reload();
+  };
+  // After a version conflict: the form starts afresh once the current file is here.
+  const reloadForEdit = (): void => {
+    void fetchFile().then(() => setEditKey((k) => k + 1));
+  };
 
   const recordDocument = (): void => {
     const parsed = identityDocumentSchema.safeParse(document);
@@ -110,53 +149,69 @@ export function PatientFile({ id, onBack, onOpen }: Props) {
       </section>
 
       <section className="panel" aria-labelledby={`${hid}-identity`}>
-        <h3 id={`${hid}-identity`}>{t('patients.file.identityTitle')}</h3>
-        <dl className="facts" data-testid="patient-identity">
-          <dt>{t('patients.fields.birthName')}</dt>
-          <dd>{tr.birthName}</dd>
-          <dt>{t('patients.fields.firstNames')}</dt>
-          <dd>{tr.firstNames.join(' ')}</dd>
-          <dt>{t('patients.fields.sex')}</dt>
-          <dd>{t(`patients.sex.${tr.sex}`)}</dd>
-          <dt>{t('patients.fields.birthDate')}</dt>
-          <dd>{frenchDate(tr.birthDate)}</dd>
-          <dt>{t('patients.fields.birthPlace')}</dt>
-          <dd>{tr.birthPlace ?? t('patients.file.unknown')}</dd>
-          <dt>{t('patients.fields.usedName')}</dt>
-          <dd>{tr.usedName ?? t('patients.file.none')}</dd>
-          <dt>{t('patients.fields.usedFirstName')}</dt>
-          <dd>{tr.usedFirstName ?? t('patients.file.none')}</dd>
-          <dt>{t('patients.fields.ins')}</dt>
-          <dd>
-            {patient.ins === null ? (
-              t('patients.file.noIns')
-            ) : (
-              <span className="ins-value">
-                <span data-testid="patient-ins" className="ins-digits">
-                  {revealIns ? groupedIns(patient.ins) : maskedIns(patient.ins)}
-                </span>
-                {!revealIns && <span className="visually-hidden"> {t('patients.file.insMaskedNote')}</span>}{' '}
-                <button type="button" className="button button-small" onClick={() => setRevealIns((v) => !v)} data-testid="patient-ins-toggle">
-                  {revealIns ? t('patients.file.hideIns') : t('patients.file.showIns')}
-                </button>
-              </span>
-            )}
-          </dd>
-          {kind !== null && (
-            <>
-              <dt>{t('patients.fields.oid')}</dt>
-              <dd>{t(`patients.insKind.${kind}`)}</dd>
-            </>
+        <div className="panel-heading">
+          <h3 id={`${hid}-identity`} ref={identityHeading} tabIndex={-1}>
+            {t('patients.file.identityTitle')}
+          </h3>
+          {!editing && (
+            <button ref={editButton} type="button" className="button button-small" onClick={startEdit} aria-describedby={`${hid}-identity`} data-testid="patient-edit-open">
+              {t('patients.edit.open')}
+            </button>
           )}
-          <dt>{t('patients.file.insiAt')}</dt>
-          <dd>{patient.insiAt === null ? t('patients.file.never') : dateTime(patient.insiAt)}</dd>
-          <dt>{t('patients.file.document')}</dt>
-          <dd>
-            {patient.documentKind === null
-              ? t('patients.file.never')
-              : `${identityDocumentSchema.safeParse(patient.documentKind).success ? t(`patients.documents.${patient.documentKind as 'passeport'}`) : patient.documentKind}${patient.documentCheckedAt === null ? '' : ` — ${dateTime(patient.documentCheckedAt)}`}`}
-          </dd>
-        </dl>
+        </div>
+        <p role="status" className="field-feedback collapse-empty" data-testid="patient-edit-feedback">
+          {editing ? null : edited}
+        </p>
+        {editing ? (
+          <PatientEdit key={editKey} patient={patient} onSaved={saved} onCancel={cancelEdit} onReload={reloadForEdit} />
+        ) : (
+          <dl className="facts" data-testid="patient-identity">
+            <dt>{t('patients.fields.birthName')}</dt>
+            <dd>{tr.birthName}</dd>
+            <dt>{t('patients.fields.firstNames')}</dt>
+            <dd>{tr.firstNames.join(' ')}</dd>
+            <dt>{t('patients.fields.sex')}</dt>
+            <dd>{t(`patients.sex.${tr.sex}`)}</dd>
+            <dt>{t('patients.fields.birthDate')}</dt>
+            <dd>{frenchDate(tr.birthDate)}</dd>
+            <dt>{t('patients.fields.birthPlace')}</dt>
+            <dd>{tr.birthPlace ?? t('patients.file.unknown')}</dd>
+            <dt>{t('patients.fields.usedName')}</dt>
+            <dd>{tr.usedName ?? t('patients.file.none')}</dd>
+            <dt>{t('patients.fields.usedFirstName')}</dt>
+            <dd>{tr.usedFirstName ?? t('patients.file.none')}</dd>
+            <dt>{t('patients.fields.ins')}</dt>
+            <dd>
+              {patient.ins === null ? (
+                t('patients.file.noIns')
+              ) : (
+                <span className="ins-value">
+                  <span data-testid="patient-ins" className="ins-digits">
+                    {revealIns ? groupedIns(patient.ins) : maskedIns(patient.ins)}
+                  </span>
+                  {!revealIns && <span className="visually-hidden"> {t('patients.file.insMaskedNote')}</span>}{' '}
+                  <button type="button" className="button button-small" onClick={() => setRevealIns((v) => !v)} data-testid="patient-ins-toggle">
+                    {revealIns ? t('patients.file.hideIns') : t('patients.file.showIns')}
+                  </button>
+                </span>
+              )}
+            </dd>
+            {kind !== null && (
+              <>
+                <dt>{t('patients.fields.oid')}</dt>
+                <dd>{t(`patients.insKind.${kind}`)}</dd>
+              </>
+            )}
+            <dt>{t('patients.file.insiAt')}</dt>
+            <dd>{patient.insiAt === null ? t('patients.file.never') : dateTime(patient.insiAt)}</dd>
+            <dt>{t('patients.file.document')}</dt>
+            <dd>
+              {patient.documentKind === null
+                ? t('patients.file.never')
+                : `${identityDocumentSchema.safeParse(patient.documentKind).success ? t(`patients.documents.${patient.documentKind as 'passeport'}`) : patient.documentKind}${patient.documentCheckedAt === null ? '' : ` — ${dateTime(patient.documentCheckedAt)}`}`}
+            </dd>
+          </dl>
+        )}
       </section>
 
       <section className="panel" aria-labelledby={`${hid}-verify`}>

@@ -51,3 +51,92 @@ export function historyValue(field: string | null, value: string | null, reveal:
 export function fullName(traits: Pick<TraitsView, 'birthName' | 'firstNames'>): string {
   return `${traits.birthName} ${traits.firstNames[0] ?? ''}`.trim();
 }
+
+/** JJ/MM/AAAA → AAAA-MM-JJ; anything else is returned as typed (main checks it). */
+export function isoDate(value: string): string {
+  const m = /^\s*(\d{2})\/(\d{2})\/(\d{4})\s*$/.exec(value);
+  return m === null ? value.trim() : `${m[3]}-${m[2]}-${m[1]}`;
+}
+
+/**
+ * A name as the identity service keeps it (upper case, no accents, one space; the same rules
+ * as electron/identity/nameNormalisation.ts): only to tell whether the user changed a field,
+ * never sent.
+ */
+export function canonicalName(input: string): string {
+  return input
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[œŒ]/g, 'OE')
+    .replace(/[æÆ]/g, 'AE')
+    .replace(/ß/g, 'SS')
+    .replace(/[’‘ʼ`´′]/g, "'")
+    .replace(/[‐‑‒–—―−]/g, '-')
+    .toUpperCase()
+    .replace(/[^A-Z'\- ]/g, ' ')
+    .replace(/\s*([-'])\s*/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The traits as the form holds them (plain strings; birth date JJ/MM/AAAA). */
+export interface TypedTraits {
+  readonly birthName: string;
+  readonly firstNames: string;
+  readonly sex: string;
+  readonly birthDate: string;
+  readonly birthPlace: string;
+  readonly usedName: string;
+  readonly usedFirstName: string;
+}
+export type TraitKey = keyof TypedTraits;
+export const STRICT_TRAITS = ['birthName', 'firstNames', 'sex', 'birthDate', 'birthPlace'] as const satisfies readonly TraitKey[];
+export const TRAIT_ORDER = [...STRICT_TRAITS, 'usedName', 'usedFirstName'] as const satisfies readonly TraitKey[];
+
+/** The file's traits, to prefill the edit form. */
+export function typedTraits(traits: TraitsView): TypedTraits {
+  return {
+    birthName: traits.birthName,
+    firstNames: traits.firstNames.join(' '),
+    sex: traits.sex,
+    birthDate: frenchDate(traits.birthDate),
+    birthPlace: traits.birthPlace ?? '',
+    usedName: traits.usedName ?? '',
+    usedFirstName: traits.usedFirstName ?? '',
+  };
+}
+
+const firstNamesKey = (value: string) =>
+  canonicalName(value)
+    .split(' ')
+    .filter((p) => p !== '' && p !== '-' && p !== "'")
+    .join(' ');
+
+/** Whether what is typed in `field` differs from the file (compared as the identity service would). */
+function differs(traits: TraitsView, field: TraitKey, typed: string): boolean {
+  switch (field) {
+    case 'birthName':
+      return canonicalName(typed) !== traits.birthName;
+    case 'firstNames':
+      return firstNamesKey(typed) !== traits.firstNames.join(' ');
+    case 'sex':
+      return typed.trim().toUpperCase() !== traits.sex;
+    case 'birthDate':
+      return isoDate(typed) !== traits.birthDate;
+    case 'birthPlace':
+      return (typed.trim().toUpperCase() || null) !== traits.birthPlace;
+    case 'usedName':
+    case 'usedFirstName':
+      return (canonicalName(typed) || null) !== traits[field];
+  }
+}
+
+/** Only the fields the user changed, as typed (an emptied optional field is sent as ""). */
+export function changedTraits(traits: TraitsView, typed: Partial<TypedTraits>): Partial<TypedTraits> {
+  const patch: Partial<Record<TraitKey, string>> = {};
+  for (const field of TRAIT_ORDER) {
+    const value = typed[field];
+    if (value !== undefined && differs(traits, field, value)) patch[field] = value.trim();
+  }
+  return patch;
+}
