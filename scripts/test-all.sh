@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests need: Chromium (e2e), SoftHSM2 + OpenSC (the test CPS card),
-# libxml2-utils (xmllint, XSD checks).
-DEB_PACKAGES=(chromium softhsm2 opensc libxml2-utils)
+# libxml2-utils (xmllint, XSD checks), Dovecot + Postfix (the test MSSanté operator; never
+# started as system services: the tests run their own instances on loopback).
+DEB_PACKAGES=(chromium softhsm2 opensc libxml2-utils dovecot-imapd dovecot-lmtpd postfix)
 
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do

@@ -4,6 +4,7 @@ import { VaultCorruptError } from './errors.js';
 import { userVersion } from './migrations/index.js';
 import { createMessageRepository } from './repo/messages.js';
 import { createOutboxRepository } from './repo/outbox.js';
+import { createOutboxJobRepository } from './repo/outboxJobs.js';
 import { createPatientRepository } from './repo/patients.js';
 import { createRecordRepository } from './repo/records.js';
 
@@ -18,6 +19,7 @@ export function createVaultServer(db: SqliteDb, now: () => number = Date.now) {
     ...createRecordRepository(db, now),
     ...createPatientRepository(db),
     ...createOutboxRepository(db, now),
+    ...createOutboxJobRepository(db, now),
     ...createAuditRepository(db, now),
     readSchemaVersion: (): number => userVersion(db),
     /** Reads every page (each page's MAC is checked): for support, and the tamper test. */
