@@ -23,6 +23,8 @@ export function createCardHandlers(options: {
   log: Logger;
   idle: IdleLock;
   virtualCard: VirtualCard | undefined;
+  /** Runs once the vault is open (starts the outbox). A failure there does not undo the sign-in. */
+  onSessionOpened?: () => Promise<void>;
 }): CardHandlers {
   const { card, vault, events, log, idle } = options;
   card.on('state', (state) => events.emit('card.changed', cardView(state)));
@@ -34,6 +36,9 @@ export function createCardHandlers(options: {
     try {
       const opened = await openVault(result.identity.profile.idNat.idNat);
       idle.start();
+      await options.onSessionOpened?.().catch((error: unknown) =>
+        log.error('session.open-hook-failed', { error: error instanceof Error ? error.name : 'unknown' }),
+      );
       return { result: 'signed-in', ...opened };
     } catch (error) {
       await card.signOut().catch(() => undefined);

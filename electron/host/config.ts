@@ -42,6 +42,35 @@ export const insiConfigSchema = z
   .strict();
 export type InsiConfig = z.output<typeof insiConfigSchema>;
 
+/**
+ * The MSSanté mailbox this workstation sends from (normal mode). Absent: messages wait in the
+ * outbox with "Messagerie non configurée". Password authentication is for test operators only;
+ * the personal MSSanté mailbox authenticates with the Pro Santé Connect token (XOAUTH2, the
+ * messaging issue).
+ */
+const endpointConfigSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535),
+    /** The operator's CA certificate (PEM file). Absent: the system store. */
+    caFile: z.string().optional(),
+    servername: z.string().optional(),
+  })
+  .strict();
+export const mailConfigSchema = z
+  .object({
+    address: z.string().email(),
+    submission: endpointConfigSchema,
+    imap: endpointConfigSchema,
+    auth: z.object({ type: z.literal('password'), user: z.string().min(1), password: z.string() }).strict(),
+    serverFilesSentCopy: z.boolean().default(true),
+    sentFolder: z.string().optional(),
+    /** How long the operator may take to file its Sent copy before a resend is believed safe. */
+    settleMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict();
+export type MailConfig = z.output<typeof mailConfigSchema>;
+
 /** What a host needs to be built; the Electron shell and the web host each fill it in. */
 export const hostConfigSchema = z
   .object({
@@ -64,6 +93,7 @@ export const hostConfigSchema = z
      */
     identityMode: z.enum(['production', 'qualification']).default('production'),
     insi: insiConfigSchema.optional(),
+    mail: mailConfigSchema.optional(),
   })
   .strict();
 export type HostConfig = z.input<typeof hostConfigSchema>;

@@ -14,6 +14,8 @@ import { createCardSetup } from './cardSetup.js';
 import { hostConfigSchema, type HostConfig } from './config.js';
 import { createEventBus, type EventBus } from './eventBus.js';
 import { createIdleLock } from './idleLock.js';
+import { createOutboxHandlers } from './outboxHandlers.js';
+import { createOutboxSession } from './outboxSession.js';
 import { createPatientHandlers } from './patientHandlers.js';
 import { createRouter, type Handlers, type Router } from './router.js';
 import { createVaultSession } from './vaultSession.js';
@@ -68,9 +70,32 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
   });
   const idle = createIdleLock({ minutes: () => settings.get().idleLockMinutes, log, lock: () => card.signOut() });
 
-  // Network and outbox services feed the rest of this as they arrive (issues 5 and 7).
   const status: Status = { card: { state: 'no-reader' }, network: 'unknown', pendingJobs: 0 };
-  const cardHandlers = createCardHandlers({ card, vault, events, log, idle, virtualCard });
+  const outbox = createOutboxSession({
+    mail: config.mail,
+    log,
+    isCardPresent: () => card.getState().state === 'signed-in',
+    onChange: ({ active, connectivity }) => {
+      events.emit('outbox.changed', { active, connectivity });
+      if (status.pendingJobs === active && status.network === connectivity) return;
+      status.pendingJobs = active;
+      status.network = connectivity;
+      events.emit('status.changed', { ...status });
+    },
+  });
+  const cardHandlers = createCardHandlers({
+    card,
+    vault,
+    events,
+    log,
+    idle,
+    virtualCard,
+    onSessionOpened: async () => {
+      const open = vault.current();
+      if (open) await outbox.start(open);
+    },
+  });
+  const outboxHandlers = createOutboxHandlers({ outbox, vault });
   // Demo: fictitious identities under the demo OID only, from an in-process INSi double.
   const patientHandlers = createPatientHandlers({
     card,
@@ -87,10 +112,13 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
   card.on('state', (state) => {
     if (state.state !== 'signed-in') {
       idle.stop();
-      // Card out, signed out or idle: the key leaves memory; queued work stays in the vault.
-      void vault.close(state.state === 'absent' ? 'card-removed' : 'signed-out').catch((error: unknown) =>
-        log.error('vault.close-failed', { error: error instanceof Error ? error.name : 'unknown' }),
-      );
+      // Card out, signed out or idle: the outbox stops (jobs in flight end first), then the key
+      // leaves memory; queued work stays in the closed vault.
+      const reason = state.state === 'absent' ? 'card-removed' : 'signed-out';
+      void outbox
+        .stop()
+        .then(() => vault.close(reason))
+        .catch((error: unknown) => log.error('vault.close-failed', { error: error instanceof Error ? error.name : 'unknown' }));
     }
     if (status.card.state !== state.state) {
       status.card = { state: state.state };
@@ -115,6 +143,7 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
     },
     ...cardHandlers,
     ...patientHandlers,
+    ...outboxHandlers,
     'demo.setCardInserted': async ({ inserted }) => {
       if (!virtualCard) throw new ServiceError('UNAVAILABLE', 'demo card control outside demo mode');
       if (inserted) virtualCard.insert();
@@ -150,6 +179,7 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
     ready,
     async close() {
       idle.stop();
+      await outbox.stop().catch(() => undefined);
       await card.stop().catch(() => undefined);
       await vault.close('shutdown');
       log.info('host.stopped');

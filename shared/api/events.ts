@@ -2,12 +2,14 @@ import { z } from 'zod';
 import type { EventNameFromList } from './channels.js';
 import { cardViewSchema } from './card.js';
 import { settingsSchema, statusSchema } from './domain.js';
+import { outboxChangedSchema } from './outbox.js';
 
 /** Everything main pushes to the renderer, with the schema of each payload. */
 export const events = {
   'status.changed': statusSchema,
   'settings.changed': settingsSchema,
   'card.changed': cardViewSchema,
+  'outbox.changed': outboxChangedSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

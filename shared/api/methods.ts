@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cardViewSchema, pinInputSchema, signInResultSchema, transferInputSchema, transferResultSchema } from './card.js';
 import { appInfoSchema, settingsPatchSchema, settingsSchema, statusSchema } from './domain.js';
+import { outboxMethods } from './outbox.js';
 import { patientMethods } from './patients.js';
 
 const noInput = z.object({}).strict();
@@ -58,6 +59,8 @@ export const methods = {
   },
   /** Patients and INS (shared/api/patients.ts). */
   ...patientMethods,
+  /** Outbox and sending (shared/api/outbox.ts). */
+  ...outboxMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Methods = typeof methods;
