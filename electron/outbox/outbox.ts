@@ -269,7 +269,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
     async cancel(id) {
       if (inFlight.has(id)) return false;
       const ok = await vault.outboxCancel(id);
-      if (ok) emit({ type: 'job', id, state: 'cancelled' });
+      if (ok) {
+        emit({ type: 'job', id, state: 'cancelled' });
+        // The status bar's count must drop now, not at the next send.
+        refreshCounts();
+      }
       return ok;
     },
     async resumeKind(kind) {

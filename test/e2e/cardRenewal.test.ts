@@ -48,8 +48,10 @@ describe('renouvellement de la carte CPS (web, SoftHSM2)', () => {
     await screenshot(page, 'web', 'card-renewal-transferred');
     expect(await seriousA11yViolations(page)).toEqual([]);
 
-    pullToken(oldCard);
+    // The professional locks, then takes the old card out of the reader.
+    await page.getByTestId('lock-button').click();
     await page.getByTestId('lock-screen').waitFor();
+    pullToken(oldCard);
     await expect.poll(() => holder.innerText()).toMatch(/Jeanne Marie HÉBERT-TEST/);
     expect((await signIn(page, '1234')).recoveryCodeShown).toBe(false);
     await expect.poll(() => page.getByTestId('status-practitioner').innerText()).toMatch(/Jeanne Marie HÉBERT-TEST/);

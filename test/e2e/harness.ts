@@ -30,6 +30,8 @@ export interface LaunchOptions {
    * Web variant only: the host runs in this process, so SOFTHSM2_CONF must be set before.
    */
   readonly card?: HostConfig['card'];
+  /** The MSSanté mailbox of the host (normal mode; e.g. the test mail server). Web variant only. */
+  readonly mail?: HostConfig['mail'];
   /** Runs on the new page before the app loads (e.g. to watch its WebSocket frames). Web variant only. */
   readonly beforeLoad?: (page: Page) => void;
 }
@@ -87,6 +89,7 @@ export const webVariant: Variant = {
         appVersion: '0.0.0-e2e',
         platform: process.platform,
         ...(options.card ? { card: options.card } : {}),
+        ...(options.mail ? { mail: options.mail } : {}),
       },
     });
     const context = await (await browser()).newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
@@ -119,6 +122,7 @@ export const electronVariant: Variant = {
     const executablePath = electronBinary();
     if (!executablePath) throw new Error('Electron binary absent');
     if (options.card) throw new Error('variante Electron : la configuration de carte passe par le web host seulement');
+    if (options.mail) throw new Error('variante Electron : la configuration de messagerie passe par le web host seulement');
     const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'caducee-e2e-'));
     const app: ElectronApplication = await _electron.launch({
       executablePath,
