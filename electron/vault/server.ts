@@ -2,6 +2,7 @@ import type { SqliteDb } from './connection.js';
 import { createAuditRepository } from './audit.js';
 import { VaultCorruptError } from './errors.js';
 import { userVersion } from './migrations/index.js';
+import { createMailSyncRepository } from './repo/mailSync.js';
 import { createDirectoryRepository } from './repo/directory.js';
 import { createMessageRepository } from './repo/messages.js';
 import { createOutboxRepository } from './repo/outbox.js';
@@ -23,6 +24,7 @@ export function createVaultServer(db: SqliteDb, now: () => number = Date.now) {
     ...createOutboxJobRepository(db, now),
     ...createAuditRepository(db, now),
     ...createDirectoryRepository(db, now),
+    ...createMailSyncRepository(db, now),
     readSchemaVersion: (): number => userVersion(db),
     /** Reads every page (each page's MAC is checked): for support, and the tamper test. */
     checkIntegrity(): 'ok' {

@@ -4,9 +4,10 @@ import { migration0001 } from './0001_initial.js';
 import { migration0002 } from './0002_patients.js';
 import { migration0003 } from './0003_outbox.js';
 import { migration0004 } from './0004_directory.js';
+import { migration0005 } from './0005_mailsync.js';
 
 /** Index i holds the migration that takes user_version from i to i + 1. Append only. */
-export const MIGRATIONS: readonly ((db: SqliteDb) => void)[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly ((db: SqliteDb) => void)[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function userVersion(db: SqliteDb): number {
