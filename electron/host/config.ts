@@ -67,6 +67,11 @@ export const mailConfigSchema = z
     sentFolder: z.string().optional(),
     /** How long the operator may take to file its Sent copy before a resend is believed safe. */
     settleMs: z.number().int().min(0).max(600_000).optional(),
+    /**
+     * The product reference obtained on convergence.esante.gouv.fr, sent as `X-MSS-NIL` on
+     * every message. Absent in normal mode: sending pauses with a clear message (needs-user).
+     */
+    productReference: z.string().optional(),
   })
   .strict();
 export type MailConfig = z.output<typeof mailConfigSchema>;

@@ -73,6 +73,7 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
   const status: Status = { card: { state: 'no-reader' }, network: 'unknown', pendingJobs: 0 };
   const outbox = createOutboxSession({
     mail: config.mail,
+    mode: config.mode,
     log,
     isCardPresent: () => card.getState().state === 'signed-in',
     onChange: ({ active, connectivity }) => {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { OutboxView } from '../../shared/api/index.js';
+import { createMailMdnKind } from '../outbox/kinds/mailMdn.js';
 import { createMailSendKind, mailSendJob } from '../outbox/kinds/mailSend.js';
 import { createOutbox, type Outbox } from '../outbox/outbox.js';
 import type { OutboxStatus } from '../outbox/types.js';
@@ -43,6 +44,7 @@ export function accountFromConfig(mail: MailConfig): MailAccountSettings {
 
 export function createOutboxSession(options: {
   mail: MailConfig | undefined;
+  mode: 'normal' | 'demo';
   log: Logger;
   isCardPresent: () => boolean;
   onChange: (summary: { active: number; connectivity: 'online' | 'offline' | 'unknown' }) => void;
@@ -60,7 +62,11 @@ export function createOutboxSession(options: {
   return {
     async start(vault) {
       if (outbox) return;
-      const kinds = account ? [createMailSendKind({ accounts: [account], log, ...(options.mail?.settleMs !== undefined ? { settleMs: options.mail.settleMs } : {}) })] : [];
+      const settle = options.mail?.settleMs !== undefined ? { settleMs: options.mail.settleMs } : {};
+      const mss = { mode: options.mode, productReference: options.mail?.productReference };
+      const kinds = account
+        ? [createMailSendKind({ accounts: [account], log, mss, ...settle }), createMailMdnKind({ accounts: [account], log, ...settle })]
+        : [];
       outbox = createOutbox({ vault, kinds, log, isCardPresent: options.isCardPresent });
       off = outbox.on((event) => {
         if (event.type === 'status') lastStatus = event.status;

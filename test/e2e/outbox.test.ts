@@ -94,6 +94,8 @@ describe('envois en attente : hors connexion puis retour du serveur (web, SoftHS
         imap: endpoint(server.imapPort),
         auth: { type: 'password', user: martin.address, password: martin.password },
         serverFilesSentCopy: true,
+        // The X-MSS-NIL product reference (a test value): normal mode refuses to send without one.
+        productReference: 'CADUCEE-TEST-NIL',
         settleMs: 2_000,
       },
     });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { MailFailure } from '../../mail/smtp/errors.js';
-import { newMessageId } from '../../mail/smtp/outgoingMail.js';
+import { mssNil, newMessageId, type OutgoingAttachment, type OutgoingMail, type XdmHeaders } from '../../mail/smtp/outgoingMail.js';
 import type { MailAccountSettings } from '../../mail/smtp/settings.js';
 import { createSentCopyClient, type SentCopyClient } from '../../mail/smtp/sentCopy.js';
 import { createSubmissionClient, type SubmissionClient } from '../../mail/smtp/submissionClient.js';
@@ -11,10 +11,31 @@ import type { JobKind, JobResult, NewJob } from '../types.js';
 export const MAIL_SEND = 'mail.send';
 export const MAIL_PEER = 'mail';
 
-/** Stored with the job; a shape change must stay readable or the job is set aside (`invalid`). */
+/** Inline attachment bytes (decoded) one payload may carry; bigger files are referenced by vault id. */
+export const MAX_INLINE_ATTACHMENT_BYTES = 8 * 1024 * 1024;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const MESSAGE_ID = /^<[^<>\s]+@[^<>\s]+>$/;
+const decodedLength = (b64: string) => Math.floor((b64.length * 3) / 4) - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
+
+const attachmentPayload = z
+  .object({
+    filename: z.string().min(1).max(255),
+    contentType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/),
+    /** The bytes, base64 (small files). */
+    data: z.string().regex(BASE64).optional(),
+    /** Or a file already in the vault, read when the message is composed. */
+    vaultAttachmentId: z.number().int().positive().optional(),
+  })
+  .refine((a) => (a.data === undefined) !== (a.vaultAttachmentId === undefined), { message: 'data or vaultAttachmentId' });
+export type MailAttachmentPayload = z.infer<typeof attachmentPayload>;
+
+/**
+ * Stored with the job; a shape change must stay readable or the job is set aside (`invalid`).
+ * Every field added after the first release is optional: payloads queued before still parse.
+ */
 export const mailSendPayload = z.object({
   account: z.string().min(3),
-  messageId: z.string().regex(/^<[^<>\s]+@[^<>\s]+>$/),
+  messageId: z.string().regex(MESSAGE_ID),
   date: z.number().int(),
   from: z.string().min(3),
   to: z.array(z.string().min(3)).min(1),
@@ -22,8 +43,25 @@ export const mailSendPayload = z.object({
   subject: z.string(),
   text: z.string(),
   messageRowId: z.number().int().optional(),
+  html: z.string().optional(),
+  inReplyTo: z.string().regex(MESSAGE_ID).optional(),
+  references: z.array(z.string().regex(MESSAGE_ID)).max(100).optional(),
+  attachments: z
+    .array(attachmentPayload)
+    .max(50)
+    .refine((list) => list.reduce((n, a) => n + (a.data === undefined ? 0 : decodedLength(a.data)), 0) <= MAX_INLINE_ATTACHMENT_BYTES, { message: 'inline attachments too large' })
+    .optional(),
+  /** `X-MSS-CODECDA` / `X-MSS-INS` of the attached IHE_XDM.ZIP (`buildXdm(...).headers`). */
+  xdmHeaders: z.object({ 'X-MSS-CODECDA': z.string().regex(/^[A-Za-z0-9._-]{1,64}(,[A-Za-z0-9._-]{1,64})*$/), 'X-MSS-INS': z.enum(['O', 'N']) }).optional(),
+  /** Read receipt asked: `Disposition-Notification-To: <from>`. */
+  readReceipt: z.boolean().optional(),
 });
 export type MailSendPayload = z.infer<typeof mailSendPayload>;
+
+/** A file of a draft: bytes (kept inline, bounded) or a vault attachment. */
+export type DraftAttachment =
+  | { readonly filename: string; readonly contentType: string; readonly content: Buffer }
+  | { readonly filename: string; readonly contentType: string; readonly vaultAttachmentId: number };
 
 export interface MailDraft {
   readonly account: string;
@@ -31,21 +69,98 @@ export interface MailDraft {
   readonly cc?: readonly string[];
   readonly subject: string;
   readonly text: string;
+  readonly html?: string;
+  /** Replying: the parent's Message-ID and its References (the parent is appended). */
+  readonly replyTo?: { readonly messageId: string; readonly references?: readonly string[] };
+  readonly attachments?: readonly DraftAttachment[];
+  /**
+   * An IHE_XDM.ZIP for a patient-linked document (`buildXdm`): attached as `IHE_XDM.ZIP`, its
+   * MSSanté headers set, the PDF copy (if given) beside it.
+   */
+  readonly xdm?: { readonly zip: Buffer; readonly headers: XdmHeaders; readonly pdf?: { readonly filename: string; readonly content: Buffer } };
+  readonly readReceipt?: boolean;
+}
+
+function attachmentPayloads(draft: MailDraft): MailAttachmentPayload[] {
+  const files: DraftAttachment[] = [];
+  if (draft.xdm !== undefined) {
+    files.push({ filename: 'IHE_XDM.ZIP', contentType: 'application/zip', content: draft.xdm.zip });
+    if (draft.xdm.pdf !== undefined) files.push({ filename: draft.xdm.pdf.filename, contentType: 'application/pdf', content: draft.xdm.pdf.content });
+  }
+  files.push(...(draft.attachments ?? []));
+  return files.map((f) => ('content' in f ? { filename: f.filename, contentType: f.contentType, data: f.content.toString('base64') } : { filename: f.filename, contentType: f.contentType, vaultAttachmentId: f.vaultAttachmentId }));
 }
 
 /**
  * The job (and its message row, same transaction) for one message. Message-ID and Date are
- * fixed here, once: every attempt and the Sent copy carry the same ones.
+ * fixed here, once: every attempt and the Sent copy carry the same ones. Throws (before
+ * anything is queued) when the draft cannot make a valid payload, e.g. inline files too big.
  */
 export function mailSendJob(draft: MailDraft, now: number = Date.now()): NewJob {
   const messageId = newMessageId(draft.account, randomUUID());
-  const payload: MailSendPayload = { account: draft.account, messageId, date: now, from: draft.account, to: [...draft.to], ...(draft.cc === undefined ? {} : { cc: [...draft.cc] }), subject: draft.subject, text: draft.text };
+  const attachments = attachmentPayloads(draft);
+  const payload: MailSendPayload = mailSendPayload.parse({
+    account: draft.account,
+    messageId,
+    date: now,
+    from: draft.account,
+    to: [...draft.to],
+    ...(draft.cc === undefined ? {} : { cc: [...draft.cc] }),
+    subject: draft.subject,
+    text: draft.text,
+    ...(draft.html === undefined ? {} : { html: draft.html }),
+    ...(draft.replyTo === undefined ? {} : { inReplyTo: draft.replyTo.messageId, references: [...(draft.replyTo.references ?? []).filter((r) => r !== draft.replyTo?.messageId), draft.replyTo.messageId].slice(-100) }),
+    ...(attachments.length === 0 ? {} : { attachments }),
+    ...(draft.xdm === undefined ? {} : { xdmHeaders: { ...draft.xdm.headers } }),
+    ...(draft.readReceipt === true ? { readReceipt: true } : {}),
+  });
   return {
     kind: MAIL_SEND,
     key: messageId,
     orderKey: draft.account,
     payload,
     message: { folder: 'Outbox', uid: null, messageId, date: now, from: draft.account, to: [...draft.to, ...(draft.cc ?? [])], subject: draft.subject, bodyText: draft.text },
+  };
+}
+
+/** MSSanté product settings: `X-MSS-NIL` (required in normal mode, see `mssNil`). */
+export interface MssSettings {
+  readonly mode: 'normal' | 'demo';
+  readonly productReference?: string | undefined;
+}
+
+/** Reads a referenced vault attachment when a message is composed. */
+export type ReadVaultAttachment = (id: number) => Promise<Buffer>;
+
+/** The message a payload describes, bytes resolved. Shared with tests and the Sent-copy logic. */
+export async function outgoingFromPayload(p: MailSendPayload, extra: { readonly mssNil?: string | undefined; readonly readVaultAttachment?: ReadVaultAttachment | undefined } = {}): Promise<OutgoingMail> {
+  const attachments: OutgoingAttachment[] = [];
+  for (const a of p.attachments ?? []) {
+    let content: Buffer;
+    if (a.data !== undefined) content = Buffer.from(a.data, 'base64');
+    else {
+      if (extra.readVaultAttachment === undefined || a.vaultAttachmentId === undefined) throw new MailFailure('permanent', 'attachment-unavailable', `La pièce jointe « ${a.filename} » n’est plus disponible.`);
+      content = await extra.readVaultAttachment(a.vaultAttachmentId).catch(() => {
+        throw new MailFailure('permanent', 'attachment-unavailable', `La pièce jointe « ${a.filename} » n’est plus disponible.`);
+      });
+    }
+    attachments.push({ filename: a.filename, contentType: a.contentType, content });
+  }
+  return {
+    messageId: p.messageId,
+    date: p.date,
+    from: p.from,
+    to: p.to,
+    cc: p.cc,
+    subject: p.subject,
+    text: p.text,
+    html: p.html,
+    inReplyTo: p.inReplyTo,
+    references: p.references,
+    files: attachments,
+    mssNil: extra.mssNil,
+    xdmHeaders: p.xdmHeaders,
+    dispositionNotificationTo: p.readReceipt === true ? p.from : undefined,
   };
 }
 
@@ -59,6 +174,13 @@ export interface MailSendKindOptions {
   readonly settleMs?: number;
   readonly recheckEveryMs?: number;
   readonly now?: () => number;
+  /**
+   * `X-MSS-NIL` on every message. In normal mode a missing product reference stops sending
+   * (`needs-user`, kind paused, clear message). Left out entirely (older callers not wired
+   * yet): no header, and a warning in the log.
+   */
+  readonly mss?: MssSettings;
+  readonly readVaultAttachment?: ReadVaultAttachment;
 }
 
 interface AccountClients {
@@ -104,7 +226,10 @@ export function createMailSendKind(options: MailSendKindOptions): JobKind<MailSe
         if (now() < settled) return { outcome: 'recheck', at: Math.min(settled, now() + recheckEveryMs) };
         return { outcome: 'resend' };
       }
-      const { messageRowId: _row, account: _account, ...mail } = p;
+      let nil: string | undefined;
+      if (options.mss !== undefined) nil = mssNil(options.mss);
+      else options.log.warn('outbox.mail.mss-nil.unconfigured', { id: ctx.id });
+      const mail = await outgoingFromPayload(p, { mssNil: nil, readVaultAttachment: options.readVaultAttachment });
       const result = await c.submission.send(mail);
       if (!c.settings.serverFilesSentCopy) {
         try {
