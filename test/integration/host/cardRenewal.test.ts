@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallResult, CardView } from '../../../shared/api/index.js';
-import { createHost, type Host } from '../../../electron/host/createHost.js';
+import type { CardView } from '../../../shared/api/index.js';
+import type { Host } from '../../../electron/host/createHost.js';
 import { createTestCard, pullToken, type TestCard } from '../../peers/softhsm/createTestCard.js';
 import { tempDir } from '../card/helpers.js';
+import { callHost, hostOnTestCard, until } from './support.js';
 
 /**
  * Card renewal on real tokens: signed in with the old card, the vault is transferred to the
  * practitioner's new card (its own PIN, once); the old card is pulled; the new card alone then
  * opens the same vault — no recovery code needed. Another practitioner's card is refused.
  */
-const ctx = { origin: 'app://caducee', isMainFrame: true };
 let oldCard: TestCard;
 let newCard: TestCard;
 let strangerCard: TestCard;
@@ -17,23 +17,12 @@ let host: Host;
 let newSlot = '';
 let dataDir = '';
 
-async function call(method: string, input: unknown): Promise<unknown> {
-  const result: CallResult = await host.router.call(method, input, ctx);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code}`);
-  return result.value;
-}
+const call = (method: string, input: unknown): Promise<unknown> => callHost(host, method, input);
 
 // A state wait, not a timing claim (the 2 s removal bound is asserted in cardVaultSession.test.ts):
 // generous, so a loaded CI machine does not fail it.
-async function waitFor(predicate: (view: CardView) => boolean, timeoutMs = 10_000): Promise<CardView> {
-  const started = Date.now();
-  for (;;) {
-    const view = (await call('card.getState', {})) as CardView;
-    if (predicate(view)) return view;
-    if (Date.now() - started > timeoutMs) throw new Error(`card state not reached: ${JSON.stringify(view).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitFor = async (predicate: (view: CardView) => boolean): Promise<CardView> =>
+  (await until(() => callHost<CardView>(host, 'card.getState', {}), predicate, 10_000)).value;
 
 beforeAll(async () => {
   const dir = tempDir('renewal');
@@ -41,23 +30,13 @@ beforeAll(async () => {
   // Same practitioner (idNat); the first name spelled differently only so the test can tell the cards apart.
   newCard = await createTestCard(dir, 'valid', { tokenLabel: 'CPS NOUVELLE', freshKeys: true, practitioner: { firstName: 'Jeanne Marie' } });
   strangerCard = await createTestCard(dir, 'valid', { tokenLabel: 'CPS AUTRE', freshKeys: true, practitioner: { rpps: '10100000025', lastName: 'AUTRE-TEST' } });
-  process.env['SOFTHSM2_CONF'] = oldCard.softhsmConf;
   dataDir = tempDir('renewal-data');
   host = startHost();
   await host.ready;
 });
 
-function startHost(): Host {
-  return createHost({
-    mode: 'normal',
-    hostKind: 'web',
-    dataDir,
-    appVersion: 'test',
-    platform: 'linux',
-    trustedOrigins: [ctx.origin],
-    card: { modulePath: oldCard.modulePath, anchorFolders: [oldCard.anchorsDir], crlSources: [oldCard.crlPath], rescan: true, pollIntervalMs: 200 },
-  });
-}
+// The three tokens share one SoftHSM2 configuration and trust anchors: the old card's serve.
+const startHost = (): Host => hostOnTestCard(oldCard, dataDir);
 
 afterAll(async () => {
   await host.close();

@@ -2,52 +2,30 @@ import { X509Certificate, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallResult, CardView } from '../../../shared/api/index.js';
-import { createHost, type Host } from '../../../electron/host/createHost.js';
+import type { CardView } from '../../../shared/api/index.js';
+import type { Host } from '../../../electron/host/createHost.js';
 import { createTestCard, pullToken, reinsertToken, type TestCard } from '../../peers/softhsm/createTestCard.js';
 import { tempDir } from '../card/helpers.js';
+import { appCaller as ctx, callHost, hostOnTestCard, waitForCardState } from './support.js';
 
 /**
  * The whole sign-in path of the product on the SoftHSM2 test card, through the same router the
  * renderer calls: PIN → C_Login → the vault created (recovery code shown once) and keyed by the
  * card → card pulled → vault closed, session locked → card back → same vault, no new code.
  */
-const ctx = { origin: 'app://caducee', isMainFrame: true };
 let card: TestCard;
 let host: Host;
 let dataDir: string;
 let recoveryCode = '';
 let keysFile = '';
 
-async function call(method: string, input: unknown): Promise<unknown> {
-  const result: CallResult = await host.router.call(method, input, ctx);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code}`);
-  return result.value;
-}
-
-async function waitForCard(state: CardView['state'], timeoutMs = 3_000): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    const view = (await call('card.getState', {})) as CardView;
-    if (view.state === state) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`card still ${view.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const call = (method: string, input: unknown): Promise<unknown> => callHost(host, method, input);
+const waitForCard = (state: CardView['state'], timeoutMs = 3_000): Promise<number> => waitForCardState(host, state, timeoutMs);
 
 beforeAll(async () => {
   card = await createTestCard(tempDir('host-card'), 'valid');
-  process.env['SOFTHSM2_CONF'] = card.softhsmConf;
   dataDir = tempDir('host-data');
-  host = createHost({
-    mode: 'normal',
-    hostKind: 'web',
-    dataDir,
-    appVersion: 'test',
-    platform: 'linux',
-    trustedOrigins: [ctx.origin],
-    card: { modulePath: card.modulePath, anchorFolders: [card.anchorsDir], crlSources: [card.crlPath], rescan: true, pollIntervalMs: 200 },
-  });
+  host = hostOnTestCard(card, dataDir);
   await host.ready;
 });
 

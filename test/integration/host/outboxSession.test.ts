@@ -1,58 +1,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallResult, CardView, OutboxView, Status } from '../../../shared/api/index.js';
-import { createHost, type Host } from '../../../electron/host/createHost.js';
+import type { CardView, OutboxView, Status } from '../../../shared/api/index.js';
+import type { Host } from '../../../electron/host/createHost.js';
 import { startMailServer, type TestMailServer } from '../../peers/mail/mailServer.js';
 import { createTestCard, type TestCard } from '../../peers/softhsm/createTestCard.js';
 import { tempDir } from '../card/helpers.js';
 import { waitForDelivery } from '../outbox/support.js';
+import { appCaller as ctx, callHost, hostOnTestCard, until as poll } from './support.js';
 
 /**
  * The outbox inside the product, through the router: it runs only while the session is open;
  * a message queued while the operator is down waits, survives a lock, and leaves once the
  * operator is back and the professional signed in again — once.
  */
-const ctx = { origin: 'app://caducee', isMainFrame: true };
 let card: TestCard;
 let server: TestMailServer;
 let host: Host;
 let dir: string;
 
-async function call<T>(method: string, input: unknown): Promise<T> {
-  const result: CallResult = await host.router.call(method, input, ctx);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code}`);
-  return result.value as T;
-}
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timeout: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const call = <T>(method: string, input: unknown): Promise<T> => callHost<T>(host, method, input);
+const until = async <T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> => (await poll(read, ok, timeoutMs)).value;
 
 beforeAll(async () => {
   dir = tempDir('host-outbox');
   card = await createTestCard(path.join(dir, 'card'), 'valid');
-  process.env['SOFTHSM2_CONF'] = card.softhsmConf;
   server = await startMailServer({ dir: path.join(dir, 'mail') });
   const caFile = path.join(dir, 'operator-ca.pem');
   fs.writeFileSync(caFile, server.tls.caPem);
   const martin = server.users[0];
   if (!martin) throw new Error('test users');
   const endpoint = (port: number) => ({ host: '127.0.0.1', port, caFile, servername: 'localhost' });
-  host = createHost({
-    mode: 'normal',
-    hostKind: 'web',
-    dataDir: path.join(dir, 'data'),
-    appVersion: 'test',
-    platform: 'linux',
-    trustedOrigins: [ctx.origin],
-    card: { modulePath: card.modulePath, anchorFolders: [card.anchorsDir], crlSources: [card.crlPath], rescan: true, pollIntervalMs: 200 },
+  host = hostOnTestCard(card, path.join(dir, 'data'), {
     mail: {
       address: martin.address,
       submission: endpoint(server.submissionPort),

@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallResult, CardView, InsiLookupResult, PatientResult } from '../../../shared/api/index.js';
-import { createHost, type Host } from '../../../electron/host/createHost.js';
+import type { CardView, InsiLookupResult, PatientResult } from '../../../shared/api/index.js';
+import type { Host } from '../../../electron/host/createHost.js';
 import { computeInsKey } from '../../../electron/identity/insMatricule.js';
 import { INS_OID } from '../../../electron/identity/insOid.js';
 import { createTestCard, type TestCard } from '../../peers/softhsm/createTestCard.js';
 import { fixtureIdentities } from '../../peers/insi/fixtureIdentities.js';
 import { startInsiSimulator, type InsiSimulator } from '../../peers/insi/insiSimulator.js';
 import { tempDir } from '../card/helpers.js';
+import { appCaller as ctx, callHost, hostOnTestCard, waitForCardState } from './support.js';
 
 /**
  * The patient methods through the router the renderer calls, in normal mode, on the SoftHSM2
@@ -16,7 +17,6 @@ import { tempDir } from '../card/helpers.js';
  * so the test OID is accepted): INSi lookup → "C'est bien ce patient" → récupérée, then the
  * document check → qualifiée; a forged or reused token is refused; LOCKED when signed out.
  */
-const ctx = { origin: 'app://caducee', isMainFrame: true };
 let card: TestCard;
 let host: Host;
 let sim: InsiSimulator;
@@ -35,21 +35,10 @@ const testIdentity = {
   birthPlace: '12345',
 };
 
-async function call(method: string, input: unknown): Promise<unknown> {
-  const result: CallResult = await host.router.call(method, input, ctx);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code}`);
-  return result.value;
-}
-
-async function waitForCard(state: CardView['state'], timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const view = (await call('card.getState', {})) as CardView;
-    if (view.state === state) return;
-    if (Date.now() - started > timeoutMs) throw new Error(`card still ${view.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const call = (method: string, input: unknown): Promise<unknown> => callHost(host, method, input);
+const waitForCard = async (state: CardView['state']): Promise<void> => {
+  await waitForCardState(host, state);
+};
 
 const created = (r: unknown) => {
   const result = r as PatientResult;
@@ -60,16 +49,8 @@ const created = (r: unknown) => {
 beforeAll(async () => {
   sim = await startInsiSimulator({ idam: 'TESTIDAM0001', identities: [...fixtureIdentities(), testIdentity] });
   card = await createTestCard(tempDir('patients-card'), 'valid');
-  process.env['SOFTHSM2_CONF'] = card.softhsmConf;
   dataDir = tempDir('patients-data');
-  host = createHost({
-    mode: 'normal',
-    hostKind: 'web',
-    dataDir,
-    appVersion: 'test',
-    platform: 'linux',
-    trustedOrigins: [ctx.origin],
-    card: { modulePath: card.modulePath, anchorFolders: [card.anchorsDir], crlSources: [card.crlPath], rescan: true, pollIntervalMs: 200 },
+  host = hostOnTestCard(card, dataDir, {
     identityMode: 'qualification',
     insi: { endpoint: sim.url, idam: 'TESTIDAM0001', instance: 'caducee-test-1', timeoutMs: 5_000 },
   });
