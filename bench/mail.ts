@@ -22,6 +22,7 @@ import { silentLogger } from '../electron/policy/logger.js';
 import { openVault, type Vault } from '../electron/vault/client.js';
 import { startMailServer, type TestMailServer, type TestMailUser } from '../test/peers/mail/mailServer.js';
 import { accountFor } from '../test/integration/outbox/support.js';
+import { testImapClient } from '../test/peers/mail/imapClient.js';
 
 const argIndex = process.argv.indexOf('--messages');
 const N = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 10_000;
@@ -210,18 +211,7 @@ function fillMaildir(mailRoot: string, user: TestMailUser): { bytes: number; wit
 // Measurements
 // ---------------------------------------------------------------------------------------------
 function bareClient(server: TestMailServer, user: TestMailUser): ImapFlow {
-  const c = new ImapFlow({
-    host: '127.0.0.1',
-    port: server.imapPort,
-    secure: false,
-    doSTARTTLS: true,
-    tls: { ca: server.tls.caPem, servername: 'localhost', minVersion: 'TLSv1.2' },
-    auth: { user: user.address, pass: user.password },
-    logger: false,
-    disableCompression: true,
-  });
-  c.on('error', () => undefined);
-  return c;
+  return testImapClient(server, user);
 }
 
 interface BareResult {

@@ -78,7 +78,7 @@ export function OutboxScreen({ status }: { status: StatusView }) {
           </ul>
         </section>
       )}
-      <p role="status" className="outbox-visually-hidden" data-testid="outbox-notice">
+      <p role="status" className="visually-hidden" data-testid="outbox-notice">
         {notice}
       </p>
     </>

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInsiResponse } from '../../../electron/identity/insiAnswer.js';
@@ -18,6 +17,7 @@ import { silentLogger } from '../../../electron/policy/logger.js';
 import { openVault, type Vault } from '../../../electron/vault/client.js';
 import { DEFAULT_USERS, startMailServer, type TestMailServer, type TestMailUser } from '../../peers/mail/mailServer.js';
 import { accountFor, waitForDelivery } from '../outbox/support.js';
+import { testImapClient } from '../../peers/mail/imapClient.js';
 
 /**
  * Sending on the real test operator (Postfix + Dovecot): a message with an IHE_XDM.ZIP, its PDF
@@ -63,17 +63,7 @@ async function withOutbox(body: (outbox: Outbox) => Promise<void>, mss: MssSetti
 async function fetchParsed(user: TestMailUser, find: { messageId: string } | { pick: (m: ParsedMail) => boolean }, timeoutMs = 20_000): Promise<ParsedMail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const client = new ImapFlow({
-      host: '127.0.0.1',
-      port: server.imapPort,
-      secure: false,
-      doSTARTTLS: true,
-      tls: { ca: server.tls.caPem, servername: 'localhost', minVersion: 'TLSv1.2' },
-      auth: { user: user.address, pass: user.password },
-      logger: false,
-      disableCompression: true,
-    });
-    client.on('error', () => undefined);
+    const client = testImapClient(server, user);
     await client.connect();
     try {
       const box = await client.mailboxOpen('INBOX', { readOnly: true });

@@ -11,6 +11,7 @@ import { silentLogger } from '../../../electron/policy/logger.js';
 import { openVault, type Vault } from '../../../electron/vault/client.js';
 import { startMailServer, type TestMailServer, type TestMailUser } from '../../peers/mail/mailServer.js';
 import { accountFor } from '../outbox/support.js';
+import { testImapClient } from '../../peers/mail/imapClient.js';
 
 /**
  * The IMAP sync against the real test operator (Dovecot with CONDSTORE/QRESYNC/IDLE), into a
@@ -98,17 +99,7 @@ const WITH_PDF = [
 ].join('\r\n');
 
 async function otherClient(): Promise<ImapFlow> {
-  const c = new ImapFlow({
-    host: '127.0.0.1',
-    port: server.imapPort,
-    secure: false,
-    doSTARTTLS: true,
-    tls: { ca: server.tls.caPem, servername: 'localhost', minVersion: 'TLSv1.2' },
-    auth: { user: martin.address, pass: martin.password },
-    logger: false,
-    disableCompression: true,
-  });
-  c.on('error', () => undefined);
+  const c = testImapClient(server, martin);
   await c.connect();
   return c;
 }

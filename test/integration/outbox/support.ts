@@ -1,6 +1,6 @@
-import { ImapFlow } from 'imapflow';
 import type { MailAccountSettings } from '../../../electron/mail/smtp/settings.js';
 import type { TestMailServer, TestMailUser } from '../../peers/mail/mailServer.js';
+import { testImapClient } from '../../peers/mail/imapClient.js';
 
 /** Test helpers for the outbox integration tests (imported by tests and the crash runner). */
 
@@ -18,17 +18,7 @@ export function accountFor(server: Pick<TestMailServer, 'submissionPort' | 'imap
 
 /** Message-ID → how many copies in `folder` of `user`'s mailbox. */
 export async function countMessageIds(server: Pick<TestMailServer, 'imapPort' | 'tls'>, user: TestMailUser, folder = 'INBOX'): Promise<Map<string, number>> {
-  const client = new ImapFlow({
-    host: '127.0.0.1',
-    port: server.imapPort,
-    secure: false,
-    doSTARTTLS: true,
-    tls: { ca: server.tls.caPem, servername: 'localhost', minVersion: 'TLSv1.2' },
-    auth: { user: user.address, pass: user.password },
-    logger: false,
-    disableCompression: true,
-  });
-  client.on('error', () => undefined);
+  const client = testImapClient(server, user);
   await client.connect();
   const counts = new Map<string, number>();
   try {
