@@ -62,7 +62,16 @@ export const mailConfigSchema = z
     address: z.string().email(),
     submission: endpointConfigSchema,
     imap: endpointConfigSchema,
-    auth: z.object({ type: z.literal('password'), user: z.string().min(1), password: z.string() }).strict(),
+    /**
+     * password: test operators only. psc: the personal mailbox, SASL XOAUTH2 with the Pro Santé
+     * Connect access token (`psc` block below). certificate: an organisation mailbox, TLS client
+     * certificate (IGC-Santé « Élémentaire Organisation », PEM files).
+     */
+    auth: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('password'), user: z.string().min(1), password: z.string() }).strict(),
+      z.object({ type: z.literal('psc'), user: z.string().min(1) }).strict(),
+      z.object({ type: z.literal('certificate'), user: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1) }).strict(),
+    ]),
     serverFilesSentCopy: z.boolean().default(true),
     sentFolder: z.string().optional(),
     /** How long the operator may take to file its Sent copy before a resend is believed safe. */
@@ -75,6 +84,36 @@ export const mailConfigSchema = z
   })
   .strict();
 export type MailConfig = z.output<typeof mailConfigSchema>;
+
+/**
+ * Pro Santé Connect (OIDC code + PKCE). Production: PSC's issuer and the client id of the
+ * DataPass; tests: the local provider. Absent: `psc.status` says « non configuré ».
+ */
+export const pscConfigSchema = z
+  .object({
+    issuer: z.string().url(),
+    /** When not `<issuer>/.well-known/openid-configuration` (PSC: `…/wallet-openid-configuration`). */
+    discoveryUrl: z.string().url().optional(),
+    clientId: z.string().min(1),
+    /** Default: `fr.caducee.app:/psc/callback` (Electron); the web host uses its own loopback address. */
+    redirectUri: z.string().optional(),
+    scope: z.string().optional(),
+    acrValues: z.string().optional(),
+    /** RFC 8707 resource of the mail server's JWT audience (test operator); unset in production. */
+    mailResource: z.string().optional(),
+  })
+  .strict();
+export type PscConfig = z.output<typeof pscConfigSchema>;
+
+/** The Annuaire Santé extraction: where it is downloaded from (ZIP or text). */
+export const directoryConfigSchema = z
+  .object({
+    /** Default: none (import from a file). Production: the ANS extraction address. */
+    downloadUrl: z.string().url().optional(),
+    timeoutMs: z.number().int().min(1000).max(3_600_000).optional(),
+  })
+  .strict();
+export type DirectoryConfig = z.output<typeof directoryConfigSchema>;
 
 /** What a host needs to be built; the Electron shell and the web host each fill it in. */
 export const hostConfigSchema = z
@@ -99,6 +138,8 @@ export const hostConfigSchema = z
     identityMode: z.enum(['production', 'qualification']).default('production'),
     insi: insiConfigSchema.optional(),
     mail: mailConfigSchema.optional(),
+    psc: pscConfigSchema.optional(),
+    directory: directoryConfigSchema.default({}),
   })
   .strict();
 export type HostConfig = z.input<typeof hostConfigSchema>;

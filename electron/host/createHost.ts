@@ -14,7 +14,13 @@ import { createCardSetup } from './cardSetup.js';
 import { hostConfigSchema, type HostConfig } from './config.js';
 import { createEventBus, type EventBus } from './eventBus.js';
 import { createIdleLock } from './idleLock.js';
+import { createDirectoryHandlers, type PickFile } from './directoryHandlers.js';
+import { accountFromConfig } from './mailAccount.js';
+import { createMailHandlers } from './mailHandlers.js';
+import { createMailSession } from './mailSession.js';
 import { createOutboxHandlers } from './outboxHandlers.js';
+import { createPscHandlers } from './pscHandlers.js';
+import { createPscSessionHost, type OpenAuthWindow } from './pscSession.js';
 import { createOutboxSession } from './outboxSession.js';
 import { createPatientHandlers } from './patientHandlers.js';
 import { createRouter, type Handlers, type Router } from './router.js';
@@ -38,6 +44,10 @@ export interface HostDeps {
   readonly cardProvider?: CardProvider;
   /** The bundled vault worker (packaged app); default: the TypeScript worker through tsx. */
   readonly vaultWorkerFile?: string;
+  /** Pro Santé Connect's authorization window (Electron); the web host redirects to itself. */
+  readonly openAuthWindow?: OpenAuthWindow;
+  /** An OS file picker (Electron). */
+  readonly pickFile?: PickFile;
 }
 
 /**
@@ -71,8 +81,18 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
   const idle = createIdleLock({ minutes: () => settings.get().idleLockMinutes, log, lock: () => card.signOut() });
 
   const status: Status = { card: { state: 'no-reader' }, network: 'unknown', pendingJobs: 0 };
+  const psc = createPscSessionHost({
+    config: config.psc,
+    hostKind: config.hostKind,
+    log,
+    events,
+    ...(deps.openAuthWindow ? { openAuthWindow: deps.openAuthWindow } : {}),
+  });
+  const account = config.mail ? accountFromConfig(config.mail, { pscAccessToken: () => psc.accessToken() }) : undefined;
+  const mail = createMailSession({ account, authKind: config.mail?.auth.type ?? null, mode: config.mode, log, events });
   const outbox = createOutboxSession({
     mail: config.mail,
+    account,
     mode: config.mode,
     log,
     isCardPresent: () => card.getState().state === 'signed-in',
@@ -93,10 +113,13 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
     virtualCard,
     onSessionOpened: async () => {
       const open = vault.current();
-      if (open) await outbox.start(open);
+      if (open) await Promise.all([outbox.start(open), mail.start(open)]);
     },
   });
   const outboxHandlers = createOutboxHandlers({ outbox, vault });
+  const mailHandlers = createMailHandlers({ mail, outbox, vault, log });
+  const directoryHandlers = createDirectoryHandlers({ vault, events, log, config: config.directory, ...(deps.pickFile ? { pickFile: deps.pickFile } : {}) });
+  const pscHandlers = createPscHandlers({ psc });
   // Demo: fictitious identities under the demo OID only, from an in-process INSi double.
   const patientHandlers = createPatientHandlers({
     card,
@@ -116,8 +139,7 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
       // Card out, signed out or idle: the outbox stops (jobs in flight end first), then the key
       // leaves memory; queued work stays in the closed vault.
       const reason = state.state === 'absent' ? 'card-removed' : 'signed-out';
-      void outbox
-        .stop()
+      void Promise.all([outbox.stop(), mail.stop()])
         .then(() => vault.close(reason))
         .catch((error: unknown) => log.error('vault.close-failed', { error: error instanceof Error ? error.name : 'unknown' }));
     }
@@ -145,6 +167,9 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
     ...cardHandlers,
     ...patientHandlers,
     ...outboxHandlers,
+    ...mailHandlers,
+    ...directoryHandlers,
+    ...pscHandlers,
     'demo.setCardInserted': async ({ inserted }) => {
       if (!virtualCard) throw new ServiceError('UNAVAILABLE', 'demo card control outside demo mode');
       if (inserted) virtualCard.insert();
@@ -180,7 +205,7 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
     ready,
     async close() {
       idle.stop();
-      await outbox.stop().catch(() => undefined);
+      await Promise.all([outbox.stop().catch(() => undefined), mail.stop().catch(() => undefined), psc.close().catch(() => undefined)]);
       await card.stop().catch(() => undefined);
       await vault.close('shutdown');
       log.info('host.stopped');

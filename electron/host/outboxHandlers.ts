@@ -3,7 +3,7 @@ import type { OutboxSession } from './outboxSession.js';
 import type { Handlers } from './router.js';
 import type { VaultSession } from './vaultSession.js';
 
-type OutboxHandlers = Pick<Handlers, 'outbox.list' | 'outbox.retryNow' | 'outbox.cancel' | 'mail.send'>;
+type OutboxHandlers = Pick<Handlers, 'outbox.list' | 'outbox.retryNow' | 'outbox.cancel'>;
 
 /** « Envois en attente » and sending: only with an open session (the jobs live in the vault). */
 export function createOutboxHandlers(options: { outbox: OutboxSession; vault: VaultSession }): OutboxHandlers {
@@ -23,13 +23,5 @@ export function createOutboxHandlers(options: { outbox: OutboxSession; vault: Va
       return {};
     },
     'outbox.cancel': async ({ id }) => ({ cancelled: await running().cancel(id) }),
-    'mail.send': async (draft) => {
-      running();
-      const view = await outbox.view();
-      // Nothing can leave without a mailbox: say so, and let the screen keep the draft.
-      if (!view.configured) throw new ServiceError('UNAVAILABLE', 'no MSSanté mailbox configured');
-      const { to, cc, subject, text } = draft;
-      return { jobId: await outbox.send({ to, subject, text, ...(cc ? { cc } : {}) }) };
-    },
   };
 }

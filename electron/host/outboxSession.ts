@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { OutboxView } from '../../shared/api/index.js';
 import { createMailMdnKind } from '../outbox/kinds/mailMdn.js';
 import { createMailSendKind, mailSendJob } from '../outbox/kinds/mailSend.js';
@@ -24,33 +23,17 @@ export interface OutboxSession {
   cardChanged(present: boolean): void;
 }
 
-export function accountFromConfig(mail: MailConfig): MailAccountSettings {
-  const endpoint = (e: MailConfig['submission']) => ({
-    host: e.host,
-    port: e.port,
-    ...(e.caFile ? { caPem: fs.readFileSync(e.caFile, 'utf8') } : {}),
-    ...(e.servername ? { servername: e.servername } : {}),
-  });
-  const { password } = mail.auth;
-  return {
-    address: mail.address,
-    submission: endpoint(mail.submission),
-    imap: endpoint(mail.imap),
-    auth: { type: 'password', user: mail.auth.user, password: async () => password },
-    serverFilesSentCopy: mail.serverFilesSentCopy,
-    ...(mail.sentFolder ? { sentFolder: mail.sentFolder } : {}),
-  };
-}
-
 export function createOutboxSession(options: {
   mail: MailConfig | undefined;
+  /** The mailbox (`accountFromConfig`); absent when none is configured. */
+  account: MailAccountSettings | undefined;
   mode: 'normal' | 'demo';
   log: Logger;
   isCardPresent: () => boolean;
   onChange: (summary: { active: number; connectivity: 'online' | 'offline' | 'unknown' }) => void;
 }): OutboxSession {
   const { log } = options;
-  const account = options.mail ? accountFromConfig(options.mail) : undefined;
+  const { account } = options;
   let outbox: Outbox | undefined;
   let off: (() => void) | undefined;
   let lastStatus: OutboxStatus | undefined;

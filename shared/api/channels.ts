@@ -5,7 +5,7 @@
  */
 export const ipcChannels = { invoke: 'caducee:invoke', event: 'caducee:event' } as const;
 
-export const eventNameList = ['status.changed', 'settings.changed', 'card.changed', 'outbox.changed'] as const;
+export const eventNameList = ['status.changed', 'settings.changed', 'card.changed', 'outbox.changed', 'mail.changed', 'mail.status', 'directory.changed', 'psc.changed'] as const;
 export type EventNameFromList = (typeof eventNameList)[number];
 
 export function isEventName(value: unknown): value is EventNameFromList {

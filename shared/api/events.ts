@@ -2,7 +2,10 @@ import { z } from 'zod';
 import type { EventNameFromList } from './channels.js';
 import { cardViewSchema } from './card.js';
 import { settingsSchema, statusSchema } from './domain.js';
+import { directoryStatusSchema } from './directory.js';
+import { mailChangedSchema, mailStatusSchema } from './mail.js';
 import { outboxChangedSchema } from './outbox.js';
+import { pscStatusSchema } from './psc.js';
 
 /** Everything main pushes to the renderer, with the schema of each payload. */
 export const events = {
@@ -10,6 +13,10 @@ export const events = {
   'settings.changed': settingsSchema,
   'card.changed': cardViewSchema,
   'outbox.changed': outboxChangedSchema,
+  'mail.changed': mailChangedSchema,
+  'mail.status': mailStatusSchema,
+  'directory.changed': directoryStatusSchema,
+  'psc.changed': pscStatusSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Events = typeof events;

@@ -6,3 +6,6 @@ export * from './events.js';
 export * from './methods.js';
 export * from './outbox.js';
 export * from './patients.js';
+export * from './mail.js';
+export * from './directory.js';
+export * from './psc.js';

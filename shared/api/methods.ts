@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { cardViewSchema, pinInputSchema, signInResultSchema, transferInputSchema, transferResultSchema } from './card.js';
 import { appInfoSchema, settingsPatchSchema, settingsSchema, statusSchema } from './domain.js';
+import { directoryMethods } from './directory.js';
+import { mailMethods } from './mail.js';
 import { outboxMethods } from './outbox.js';
+import { pscMethods } from './psc.js';
 import { patientMethods } from './patients.js';
 
 const noInput = z.object({}).strict();
@@ -61,6 +64,12 @@ export const methods = {
   ...patientMethods,
   /** Outbox and sending (shared/api/outbox.ts). */
   ...outboxMethods,
+  /** Messagerie MSSanté (shared/api/mail.ts). */
+  ...mailMethods,
+  /** Annuaire Santé directory (shared/api/directory.ts). */
+  ...directoryMethods,
+  /** Pro Santé Connect (shared/api/psc.ts). */
+  ...pscMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export type Methods = typeof methods;

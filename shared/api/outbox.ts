@@ -35,8 +35,6 @@ export const outboxViewSchema = z
   .strict();
 export type OutboxView = z.infer<typeof outboxViewSchema>;
 
-const address = z.string().trim().toLowerCase().email().max(320);
-
 export const outboxMethods = {
   'outbox.list': { input: z.object({}).strict(), output: outboxViewSchema },
   /** Tries a waiting job now (and probes an offline server now). */
@@ -45,18 +43,6 @@ export const outboxMethods = {
   'outbox.cancel': {
     input: z.object({ id: z.number().int().nonnegative() }).strict(),
     output: z.object({ cancelled: z.boolean() }).strict(),
-  },
-  /** Queues a message: it leaves now, or as soon as the server can be reached. */
-  'mail.send': {
-    input: z
-      .object({
-        to: z.array(address).min(1).max(50),
-        cc: z.array(address).max(50).optional(),
-        subject: z.string().max(998),
-        text: z.string().max(1_000_000),
-      })
-      .strict(),
-    output: z.object({ jobId: z.number().int().nonnegative().nullable() }).strict(),
   },
 } as const;
 

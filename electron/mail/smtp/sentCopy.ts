@@ -1,4 +1,5 @@
 import { ImapFlow } from 'imapflow';
+import { imapAuth, tlsOptions } from '../connectionOptions.js';
 import type { Logger } from '../../policy/logger.js';
 import { MailFailure } from './errors.js';
 import type { MailAccountSettings } from './settings.js';
@@ -41,14 +42,13 @@ export function createSentCopyClient(settings: MailAccountSettings, log: Logger)
     client = null;
     stale?.close();
     const s = settings.imap;
-    const auth = settings.auth.type === 'password' ? { user: settings.auth.user, pass: await settings.auth.password() } : { user: settings.auth.user, accessToken: await settings.auth.accessToken() };
     const c = new ImapFlow({
       host: s.host,
       port: s.port,
       secure: false,
       doSTARTTLS: true,
-      tls: { minVersion: 'TLSv1.2', ...(s.caPem === undefined ? {} : { ca: s.caPem }), ...(s.servername === undefined ? {} : { servername: s.servername }) },
-      auth,
+      tls: await tlsOptions(settings, s),
+      auth: await imapAuth(settings),
       logger: false,
       // COMPRESS costs 4× on a fast link and buys nothing for a SEARCH.
       disableCompression: true,

@@ -5,8 +5,10 @@
  */
 export type MailboxAuth =
   | { readonly type: 'password'; readonly user: string; readonly password: () => Promise<string> }
-  // Pro Santé Connect access token (personal MSSanté mailbox): a later issue wires it.
-  | { readonly type: 'xoauth2'; readonly user: string; readonly accessToken: () => Promise<string> };
+  // Pro Santé Connect access token (personal MSSanté mailbox), SASL XOAUTH2.
+  | { readonly type: 'xoauth2'; readonly user: string; readonly accessToken: () => Promise<string> }
+  // Organisation mailbox: IGC-Santé software certificate presented in the TLS handshake.
+  | { readonly type: 'certificate'; readonly user: string; readonly certPem: () => Promise<string>; readonly keyPem: () => Promise<string> };
 
 export interface EndpointSettings {
   readonly host: string;

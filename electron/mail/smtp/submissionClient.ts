@@ -3,6 +3,12 @@ import type { Logger } from '../../policy/logger.js';
 import { classifySubmissionError, MailFailure } from './errors.js';
 import { composeRaw, type OutgoingMail } from './outgoingMail.js';
 import type { MailAccountSettings } from './settings.js';
+import { smtpAuth, tlsOptions } from '../connectionOptions.js';
+
+const smtpAuthOption = async (settings: MailAccountSettings) => {
+  const auth = await smtpAuth(settings);
+  return auth === undefined ? {} : { auth };
+};
 
 export interface SubmissionResult {
   readonly messageId: string;
@@ -17,20 +23,6 @@ export interface SubmissionClient {
   /** Connects and authenticates without sending: the outbox's offline probe. */
   verify(): Promise<void>;
   close(): void;
-}
-
-async function authOptions(settings: MailAccountSettings) {
-  const auth = settings.auth;
-  switch (auth.type) {
-    case 'password':
-      return { user: auth.user, pass: await auth.password() };
-    case 'xoauth2':
-      return { type: 'OAuth2' as const, user: auth.user, accessToken: await auth.accessToken() };
-    default: {
-      const never: never = auth;
-      throw new Error(`auth ${String(never)}`);
-    }
-  }
 }
 
 /**
@@ -55,8 +47,8 @@ export function createSubmissionClient(settings: MailAccountSettings, log: Logge
         port: s.port,
         secure: false,
         requireTLS: true,
-        tls: { minVersion: 'TLSv1.2', ...(s.caPem === undefined ? {} : { ca: s.caPem }), ...(s.servername === undefined ? {} : { servername: s.servername }) },
-        auth: await authOptions(settings),
+        tls: await tlsOptions(settings, s),
+        ...(await smtpAuthOption(settings)),
         connectionTimeout: 15_000,
         greetingTimeout: 15_000,
         socketTimeout: 60_000,

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { ImapFlow, type ImapFlowOptions, type MailboxObject } from 'imapflow';
+import { ImapFlow, type MailboxObject } from 'imapflow';
 import type { Logger } from '../../policy/logger.js';
 import type { VaultApi } from '../../vault/server.js';
+import { imapAuth, tlsOptions } from '../connectionOptions.js';
 import type { MailAccountSettings } from '../smtp/settings.js';
 import { classifyImapError, mailSyncError, MailSyncError } from './errors.js';
 import { parseFetchedMessage, type FetchedMessage } from './parseMessage.js';
@@ -126,20 +127,6 @@ function sortedFlags(flags: Set<string> | undefined): string[] {
   return [...(flags ?? [])].filter((f) => f.toLowerCase() !== '\\recent').sort();
 }
 
-async function authOf(account: MailAccountSettings): Promise<ImapFlowOptions['auth']> {
-  const auth = account.auth;
-  switch (auth.type) {
-    case 'password':
-      return { user: auth.user, pass: await auth.password() };
-    case 'xoauth2':
-      return { user: auth.user, accessToken: await auth.accessToken() };
-    default: {
-      const never: never = auth;
-      throw new Error(`auth ${String(never)}`);
-    }
-  }
-}
-
 interface UidSize {
   readonly uid: number;
   readonly size: number;
@@ -229,8 +216,8 @@ export function createMailSync(options: MailSyncOptions): MailSync {
         port: ep.port,
         secure: false,
         doSTARTTLS: true,
-        tls: { minVersion: 'TLSv1.2', rejectUnauthorized: true, ...(ep.caPem === undefined ? {} : { ca: ep.caPem }), ...(ep.servername === undefined ? {} : { servername: ep.servername }) },
-        auth: await authOf(account),
+        tls: await tlsOptions(account, ep),
+        auth: await imapAuth(account),
         logger: false,
         disableCompression: true,
         qresync: true,

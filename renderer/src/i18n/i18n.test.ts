@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import en from './en.json';
-import fr from './fr.json';
+import { enTranslation as en, frTranslation as fr } from './resources.js';
 
 /** Flattens nested translations into `a.b.c → value`; anything that is not a string is kept as is to fail below. */
 function flatten(tree: unknown, prefix = ''): Map<string, unknown> {

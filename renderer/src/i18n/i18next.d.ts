@@ -1,10 +1,10 @@
 import 'i18next';
-import type fr from './fr.json';
+import type { frTranslation } from './resources.js';
 
-// Typed keys: a `t('…')` with a key missing from fr.json fails `tsc`, not the user's screen.
+// Typed keys: a `t('…')` with a key missing from the French tree fails `tsc`, not the user's screen.
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof fr };
+    resources: { translation: typeof frTranslation };
   }
 }

@@ -1,10 +1,9 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './en.json';
-import fr from './fr.json';
+import { enTranslation, frTranslation } from './resources.js';
 
 /** French first; English is complete too. A missing key shows up in tests, not as a blank. */
-export const resources = { fr: { translation: fr }, en: { translation: en } } as const;
+export const resources = { fr: { translation: frTranslation }, en: { translation: enTranslation } } as const;
 
 void i18next.use(initReactI18next).init({
   resources,
