@@ -5,9 +5,10 @@ import { migration0002 } from './0002_patients.js';
 import { migration0003 } from './0003_outbox.js';
 import { migration0004 } from './0004_directory.js';
 import { migration0005 } from './0005_mailsync.js';
+import { migration0006 } from './0006_mailparse.js';
 
 /** Index i holds the migration that takes user_version from i to i + 1. Append only. */
-export const MIGRATIONS: readonly ((db: SqliteDb) => void)[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
+export const MIGRATIONS: readonly ((db: SqliteDb) => void)[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function userVersion(db: SqliteDb): number {
