@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
+import { loadClientCertificate } from './clientCertificate.js';
 import type { EndpointSettings, MailAccountSettings } from './smtp/settings.js';
 
 /**
@@ -16,8 +17,18 @@ export async function tlsOptions(account: MailAccountSettings, endpoint: Endpoin
     ...(endpoint.servername === undefined ? {} : { servername: endpoint.servername }),
   };
   if (account.auth.type !== 'certificate') return base;
-  return { ...base, cert: await account.auth.certPem(), key: await account.auth.keyPem() };
+  // Throws ClientCertificateError (unreadable, invalid, mismatch, expired) before any connection.
+  const { cert, key } = await loadClientCertificate(account.auth);
+  return { ...base, cert, key };
 }
+
+/**
+ * What an organisation mailbox sends as PLAIN password. The TLS client certificate is the
+ * credential: the operator takes the user name from it and checks no password. SASL EXTERNAL
+ * (RFC 4422) would say so without a placeholder, but imapflow cannot send it; a constant, never
+ * a secret, so nothing is lost if an operator logs it.
+ */
+export const CERTIFICATE_PLAIN_PLACEHOLDER = 'certificat-client';
 
 /** imapflow's `auth` option. */
 export async function imapAuth(account: MailAccountSettings): Promise<{ user: string; pass?: string; accessToken?: string; loginMethod?: string }> {
@@ -28,7 +39,7 @@ export async function imapAuth(account: MailAccountSettings): Promise<{ user: st
     case 'xoauth2':
       return { user: auth.user, accessToken: await auth.accessToken() };
     case 'certificate':
-      throw new Error('certificate auth: not implemented yet');
+      return { user: auth.user, pass: CERTIFICATE_PLAIN_PLACEHOLDER };
     default: {
       const never: never = auth;
       throw new Error(`auth ${String(never)}`);
@@ -36,7 +47,11 @@ export async function imapAuth(account: MailAccountSettings): Promise<{ user: st
   }
 }
 
-/** nodemailer's `auth` option. */
+/**
+ * nodemailer's `auth` option. Organisation mailbox: none — the certificate presented in the
+ * STARTTLS handshake authenticates the submission (the operator permits verified client
+ * certificates, as Postfix's `permit_tls_clientcerts` does).
+ */
 export async function smtpAuth(account: MailAccountSettings): Promise<{ user: string; pass: string } | { type: 'OAuth2'; user: string; accessToken: string } | undefined> {
   const auth = account.auth;
   switch (auth.type) {
@@ -45,7 +60,7 @@ export async function smtpAuth(account: MailAccountSettings): Promise<{ user: st
     case 'xoauth2':
       return { type: 'OAuth2', user: auth.user, accessToken: await auth.accessToken() };
     case 'certificate':
-      throw new Error('certificate auth: not implemented yet');
+      return undefined;
     default: {
       const never: never = auth;
       throw new Error(`auth ${String(never)}`);

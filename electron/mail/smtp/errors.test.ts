@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ClientCertificateError } from '../clientCertificate.js';
 import { classifySubmissionError, retryHintMs } from './errors.js';
 
 // Shapes of nodemailer 10's errors (smtp-connection `_formatError`): `code` is nodemailer's
@@ -38,5 +39,21 @@ describe('classifySubmissionError', () => {
   it('reads retry hints in seconds and minutes, and nothing else', () => {
     expect(retryHintMs('421 4.7.0 retry in 5 minutes')).toBe(300_000);
     expect(retryHintMs('451 4.3.0 try again later')).toBeUndefined();
+  });
+
+  it('asks the user to act when the operator refuses the organisation certificate', () => {
+    // Postfix refusing a submission with neither login nor valid certificate (test operator).
+    const refused = err({ code: 'EENVELOPE', responseCode: 530, response: '530 5.7.0 <localhost[127.0.0.1]>: Client host rejected: Authentication required', command: 'RCPT TO' });
+    expect(classifySubmissionError(refused, 'certificate')).toMatchObject({ kind: 'needs-user', code: 'auth:certificate' });
+    expect(classifySubmissionError(refused, 'certificate').userMessage).toMatch(/certificat de la boîte organisationnelle/);
+    expect(classifySubmissionError(refused)).toMatchObject({ kind: 'needs-user', code: 'auth' });
+    expect(classifySubmissionError(err({ code: 'EENVELOPE', responseCode: 554, response: '554 5.7.8 Authentication credentials invalid', command: 'MAIL FROM' }))).toMatchObject({ kind: 'needs-user', code: 'auth' });
+    expect(classifySubmissionError(err({ code: 'EAUTH', responseCode: 535, command: 'AUTH XOAUTH2' }), 'xoauth2')).toMatchObject({ kind: 'needs-user', code: 'auth' });
+  });
+
+  it('asks the user to act on a local certificate problem, with its own sentence', () => {
+    const f = classifySubmissionError(new ClientCertificateError('expired'), 'certificate');
+    expect(f).toMatchObject({ kind: 'needs-user', code: 'certificate:expired', offline: false });
+    expect(f.userMessage).toMatch(/a expiré/);
   });
 });

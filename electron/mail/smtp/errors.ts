@@ -5,6 +5,9 @@
  * the message (`mayHaveReached` → check the Sent copy before any resend), a server hint, and a
  * French sentence for the "Envois en attente" screen. Technical causes stay in `code`.
  */
+import { certificateUserMessage, ClientCertificateError } from '../clientCertificate.js';
+import type { MailboxAuth } from './settings.js';
+
 export type FailureKind = 'transient' | 'permanent' | 'needs-user';
 
 export class MailFailure extends Error {
@@ -50,8 +53,13 @@ export function retryHintMs(response: string): number | undefined {
   return (m[2] ?? 's').toLowerCase().startsWith('m') ? n * 60_000 : n * 1000;
 }
 
-export function classifySubmissionError(error: unknown): MailFailure {
+/**
+ * `authType`: how the mailbox authenticates, so that a refusal of an organisation mailbox's
+ * certificate says so (without it, the generic "reconnectez-vous" sentence).
+ */
+export function classifySubmissionError(error: unknown, authType?: MailboxAuth['type']): MailFailure {
   if (error instanceof MailFailure) return error;
+  if (error instanceof ClientCertificateError) return new MailFailure('needs-user', `certificate:${error.problem}`, certificateUserMessage(error.problem));
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
   const code = typeof e.code === 'string' ? e.code : 'EUNKNOWN';
   const system = typeof e.originalCode === 'string' ? e.originalCode : code;
@@ -60,7 +68,10 @@ export function classifySubmissionError(error: unknown): MailFailure {
   const command = typeof e.command === 'string' ? e.command : '';
   const reached = command === '' ? true : !BEFORE_DATA.test(command);
 
-  if (code === 'EAUTH' || code === 'ENOAUTH' || code === 'EOAUTH2' || e.authenticationFailed === true || responseCode === 535 || responseCode === 534) {
+  // 530 5.7.0 / 5.7.8: authentication required or refused — for a certificate-only submission
+  // (no AUTH command), the operator's only way to refuse the certificate.
+  if (code === 'EAUTH' || code === 'ENOAUTH' || code === 'EOAUTH2' || e.authenticationFailed === true || responseCode === 535 || responseCode === 534 || responseCode === 530 || /^5\d\d[ -]5\.7\.8\b/.test(response)) {
+    if (authType === 'certificate') return new MailFailure('needs-user', 'auth:certificate', certificateUserMessage('refused'));
     return new MailFailure('needs-user', 'auth', 'Le serveur de messagerie a refusé l’identification : reconnectez-vous (mot de passe ou Pro Santé Connect).');
   }
   if (code === 'ETLS' || code === 'EREQUIRETLS' || /certificate|self.signed|SSL|TLS/i.test(String(e.message ?? '')) && responseCode === 0 && code !== 'ETIMEDOUT') {

@@ -76,7 +76,7 @@ export function createSubmissionClient(settings: MailAccountSettings, log: Logge
         const rejected = (info.rejected ?? []).map((r: unknown) => (typeof r === 'string' ? r : String((r as { address?: string }).address ?? '')));
         return { messageId: mail.messageId, rejected, raw };
       } catch (error) {
-        const failure = classifySubmissionError(error);
+        const failure = classifySubmissionError(error, settings.auth.type);
         if (failure.kind === 'needs-user' || failure.offline) drop();
         log.warn('smtp.send.failed', { kind: failure.kind, code: failure.code });
         throw failure;
@@ -86,9 +86,9 @@ export function createSubmissionClient(settings: MailAccountSettings, log: Logge
       try {
         await (await get()).verify();
       } catch (error) {
-        const failure = classifySubmissionError(error);
+        const failure = classifySubmissionError(error, settings.auth.type);
         drop();
-        throw failure instanceof MailFailure ? failure : classifySubmissionError(failure);
+        throw failure instanceof MailFailure ? failure : classifySubmissionError(failure, settings.auth.type);
       }
     },
     close: drop,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ClientCertificateError } from '../clientCertificate.js';
 import { classifyImapError, MailSyncError } from './errors.js';
 import { toSequenceSet } from './mailSync.js';
 
@@ -13,6 +14,22 @@ describe('classifyImapError', () => {
     const e = classifyImapError('weird');
     expect(e).toBeInstanceOf(MailSyncError);
     expect(e.userMessage).toMatch(/serveur de messagerie/);
+  });
+});
+
+describe('classifyImapError and organisation certificates', () => {
+  it('says the operator refused the certificate when the mailbox logs in with one', () => {
+    const refused = Object.assign(new Error('Command failed'), { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED' });
+    const e = classifyImapError(refused, 'certificate');
+    expect(e).toMatchObject({ kind: 'auth', code: 'auth:certificate', offline: false });
+    expect(e.userMessage).toMatch(/refusé le certificat/);
+    expect(classifyImapError(refused, 'xoauth2')).toMatchObject({ kind: 'auth', code: 'auth' });
+  });
+
+  it('names a local certificate problem', () => {
+    const e = classifyImapError(new ClientCertificateError('mismatch'));
+    expect(e).toMatchObject({ kind: 'auth', code: 'certificate:mismatch' });
+    expect(e.userMessage).toMatch(/ne correspond pas/);
   });
 });
 

@@ -5,6 +5,9 @@
  * the offline banner, retry later), `server` (the server refused a command), `not-found`.
  * Technical detail stays in `code`; `userMessage` is French, for the screen.
  */
+import { certificateUserMessage, ClientCertificateError } from '../clientCertificate.js';
+import type { MailboxAuth } from '../smtp/settings.js';
+
 export type MailSyncErrorKind = 'auth' | 'tls' | 'offline' | 'server' | 'not-found';
 
 export class MailSyncError extends Error {
@@ -44,12 +47,20 @@ interface ErrorLike {
   message?: unknown;
 }
 
-export function classifyImapError(error: unknown): MailSyncError {
+/**
+ * `authType`: how the mailbox authenticates, so that a refusal of an organisation mailbox's
+ * certificate says so (without it, the generic "reconnectez-vous" sentence). A local problem
+ * with that certificate (ClientCertificateError) is an `auth` error with its own sentence.
+ */
+export function classifyImapError(error: unknown, authType?: MailboxAuth['type']): MailSyncError {
   if (error instanceof MailSyncError) return error;
+  if (error instanceof ClientCertificateError) return new MailSyncError('auth', `certificate:${error.problem}`, certificateUserMessage(error.problem));
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
   const code = typeof e.code === 'string' ? e.code : 'EUNKNOWN';
   const message = typeof e.message === 'string' ? e.message : '';
-  if (e.authenticationFailed === true || e.serverResponseCode === 'AUTHENTICATIONFAILED' || code === 'AuthenticationFailure') return mailSyncError('auth', 'auth');
+  if (e.authenticationFailed === true || e.serverResponseCode === 'AUTHENTICATIONFAILED' || code === 'AuthenticationFailure') {
+    return authType === 'certificate' ? new MailSyncError('auth', 'auth:certificate', certificateUserMessage('refused')) : mailSyncError('auth', 'auth');
+  }
   if (code === 'ClosedAfterConnectTLS' || code === 'STARTTLS_INJECTION' || /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH)/.test(code) || /certificate|self.signed|ssl|tls/i.test(message) && !NETWORK.has(code)) {
     return mailSyncError('tls', `tls:${code}`);
   }

@@ -11,6 +11,83 @@ export interface DovecotLayout {
   readonly lmtpPort: number;
   readonly saslSocket: string;
   readonly mailUser: string;
+  /** PSC tokens (SASL XOAUTH2 / OAUTHBEARER): the oauth2 passdb settings file and the owners file. */
+  readonly oauth?: { readonly confFile: string; readonly ownersFile: string };
+  /** Organisation mailboxes (TLS client certificate): trusted CA bundle and the mailboxes file. */
+  readonly organisation?: { readonly caFile: string; readonly mailboxesFile: string };
+}
+
+/**
+ * The oauth2 passdb's settings: local validation of the JWT (signature with the provider's
+ * keys from the dict, expiry, issuer, audience through `client_id`). The token's
+ * `SubjectNameID` (the professional's idNat) is exported as `psc_idnat` for the owners
+ * passdb, which binds it to the mailbox: PSC tokens carry no mailbox address, an operator
+ * knows which mailboxes a professional holds.
+ */
+export function dovecotOauth2Conf(o: { readonly issuer: string; readonly audience: string; readonly keysDir: string }): string {
+  return `introspection_mode = local
+local_validation_key_dict = fs:posix:prefix=${o.keysDir}/
+issuers = ${o.issuer}
+client_id = ${o.audience}
+username_attribute = SubjectNameID
+# Both sides of Dovecot's own username comparison expand to this constant: the mailbox is
+# checked by the owners passdb, against the idNat, not against a claim holding an address.
+username_format = psc
+pass_attrs = psc_idnat=%{oauth2:SubjectNameID}
+`;
+}
+
+function mechanisms(l: DovecotLayout): string {
+  return ['plain login', l.oauth ? 'xoauth2 oauthbearer' : '', l.organisation ? 'external' : ''].filter(Boolean).join(' ');
+}
+
+function clientCertificateSettings(l: DovecotLayout): string {
+  if (!l.organisation) return '';
+  return `# Organisation mailboxes: the client certificate is checked against the organisation CA and
+# its commonName becomes the user name (it overrides the name a PLAIN login gives).
+ssl_ca = <${l.organisation.caFile}
+ssl_verify_client_cert = yes
+auth_ssl_username_from_cert = yes
+ssl_cert_username_field = commonName
+`;
+}
+
+function extraPassdbs(l: DovecotLayout): string {
+  let out = '';
+  if (l.organisation) {
+    out += `# Organisation mailboxes: no password; only %{cert} = "valid" (a verified client
+# certificate on this connection) finds the entry. SASL EXTERNAL is the standard way; PLAIN and
+# LOGIN are accepted too because imapflow cannot send EXTERNAL (the certificate authenticates,
+# the PLAIN password is ignored).
+passdb {
+  driver = passwd-file
+  mechanisms = external plain login
+  args = username_format=%{cert}/%Lu ${l.organisation.mailboxesFile}
+}
+`;
+  }
+  if (l.oauth) {
+    out += `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${l.oauth.confFile}
+  result_success = continue-ok
+  result_failure = return-fail
+  result_internalfail = return-fail
+}
+# Is the token's professional (idNat) an owner of the mailbox asked for?
+passdb {
+  driver = passwd-file
+  mechanisms = xoauth2 oauthbearer
+  args = username_format=%{passdb:psc_idnat}/%Lu ${l.oauth.ownersFile}
+  skip = unauthenticated
+  result_success = return-ok
+  result_failure = return-fail
+  result_internalfail = return-fail
+}
+`;
+  }
+  return out;
 }
 
 export function dovecotConf(l: DovecotLayout): string {
@@ -28,10 +105,12 @@ ssl_cert = <${l.certFile}
 ssl_key = <${l.keyFile}
 ssl_min_protocol = TLSv1.2
 ssl_require_crl = no
-disable_plaintext_auth = yes
-auth_mechanisms = plain login
+${clientCertificateSettings(l)}disable_plaintext_auth = yes
+auth_mechanisms = ${mechanisms(l)}
 # Without these, every login after a failed one waits 4-15 s (auth penalty).
 auth_failure_delay = 0
+# Failure reasons in dovecot.log (token expired, bad signature, unknown owner…): tests read them.
+auth_verbose = yes
 auth_cache_size = 0
 
 mail_location = maildir:${l.mailRoot}/%u/Maildir
@@ -60,11 +139,11 @@ namespace inbox {
 
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${l.usersFile}
+${l.oauth || l.organisation ? '  mechanisms = plain login\n' : ''}  args = scheme=PLAIN username_format=%u ${l.usersFile}
 }
-userdb {
+${extraPassdbs(l)}${l.oauth || l.organisation ? "# LMTP's user lookups (no mechanism, certificate or token) match none of the passdbs above:\n# take every user; Postfix has already checked the recipient against its mailbox list.\n" : ''}userdb {
   driver = static
-  args = uid=${l.mailUser} gid=${l.mailUser} home=${l.mailRoot}/%u
+  args = uid=${l.mailUser} gid=${l.mailUser} home=${l.mailRoot}/%u${l.oauth || l.organisation ? ' allow_all_users=yes' : ''}
 }
 
 service imap-login {

@@ -13,6 +13,28 @@ export interface PostfixLayout {
   readonly mailboxesFile: string;
   readonly senderBccFile: string;
   readonly recipientAccessFile: string;
+  /**
+   * Organisation mailboxes: submission with a client certificate from this CA bundle, no SASL;
+   * a client with neither login nor valid certificate gets `authRequiredFile`'s 530 5.7.0.
+   */
+  readonly organisation?: { readonly caFile: string; readonly authRequiredFile: string };
+}
+
+function clientCertificateSettings(l: PostfixLayout): string {
+  if (!l.organisation) return '';
+  return `# Organisation mailboxes (IGC-Santé « Élémentaire Organisation » certificates): ask for the
+# client certificate, trust only the organisation CA, and let a verified certificate submit.
+smtpd_tls_ask_ccert = yes
+smtpd_tls_CAfile = ${l.organisation.caFile}
+tls_append_default_CA = no
+smtpd_tls_ccert_verifydepth = 3
+`;
+}
+
+function permits(l: PostfixLayout): string {
+  // Without a login or a valid certificate: 530 5.7.0 (authentication required), not a
+  // recipient refusal, so that the client asks the user to fix the credentials.
+  return l.organisation ? `permit_sasl_authenticated, permit_tls_all_clientcerts, check_client_access texthash:${l.organisation.authRequiredFile}` : 'permit_sasl_authenticated';
 }
 
 export function postfixMainCf(l: PostfixLayout): string {
@@ -55,9 +77,9 @@ smtpd_tls_mandatory_protocols = >=TLSv1.2
 smtpd_sasl_auth_enable = yes
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = ${l.saslSocket}
-smtpd_relay_restrictions = permit_sasl_authenticated, reject
+${clientCertificateSettings(l)}smtpd_relay_restrictions = ${permits(l)}, reject
 # Test hooks: recipients that answer 4xx/5xx (recipient-access file).
-smtpd_recipient_restrictions = check_recipient_access texthash:${l.recipientAccessFile}, permit_sasl_authenticated, reject
+smtpd_recipient_restrictions = check_recipient_access texthash:${l.recipientAccessFile}, ${permits(l)}, reject
 smtpd_client_connection_rate_limit = 0
 smtpd_client_message_rate_limit = 0
 smtpd_client_connection_count_limit = 0

@@ -24,7 +24,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import Provider, { errors, type ProviderInstance } from 'oidc-provider';
 
 export interface TestPscAccount {
@@ -55,6 +55,13 @@ export interface LocalPsc {
   readonly clientId: string;
   readonly mailAudience: string;
   readonly jwksUri: string;
+  /**
+   * Test hook: a JWT access token for the mail audience signed with the provider's own key (header typ JWT, as PSC's),
+   * shaped like the ones it issues (`sub`, `SubjectNameID`, `client_id`, `scope`, 5 min), with
+   * the claims the test overrides — an expired one, another audience or issuer — without
+   * waiting or reconfiguring the provider.
+   */
+  mintAccessToken(account: TestPscAccount, overrides?: JWTPayload): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -105,6 +112,12 @@ export async function startLocalPsc(options: LocalPscOptions): Promise<LocalPsc>
       return;
     }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // A real browser (the e2e tests) arrives without `login`: a small form picks the test account.
+    if (req.method === 'GET' && /^\/interaction\/[^/]+$/.test(url.pathname) && !url.searchParams.has('login')) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(testLoginPage(options.accounts));
+      return;
+    }
     if (req.method === 'GET' && /^\/interaction\/[^/]+$/.test(url.pathname)) {
       void completeInteraction(provider, req, res, url).catch((err: unknown) => {
         res.statusCode = 400;
@@ -176,6 +189,9 @@ export async function startLocalPsc(options: LocalPscOptions): Promise<LocalPsc>
         },
       },
     },
+    // PSC (Keycloak) signs its access tokens with `typ: JWT`, and Dovecot 2.3 refuses any other
+    // typ ("Cannot find 'typ' field"), RFC 9068's `at+jwt` included.
+    formats: { customizers: { jwt: (_ctx: unknown, _token: unknown, jwt: { header?: Record<string, unknown> }) => void (jwt.header = { typ: 'JWT' }) } },
     extraTokenClaims: (_ctx: unknown, token: { accountId?: string; aud?: unknown }) => {
       const account = token.accountId ? findBySub(accounts, token.accountId) : undefined;
       return account && token.aud ? { SubjectNameID: account.idNat } : undefined;
@@ -205,6 +221,23 @@ export async function startLocalPsc(options: LocalPscOptions): Promise<LocalPsc>
     clientId,
     mailAudience,
     jwksUri: `${issuer}/jwks`,
+    mintAccessToken: async (account, overrides = {}) => {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({
+        iss: issuer,
+        sub: account.sub ?? account.idNat,
+        aud: mailAudience,
+        iat: now,
+        exp: now + accessTokenTtl,
+        jti: crypto.randomUUID(),
+        client_id: clientId,
+        scope: 'scope_all',
+        SubjectNameID: account.idNat,
+        ...overrides,
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' })
+        .sign(privateKey);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -231,6 +264,25 @@ export async function startLocalPsc(options: LocalPscOptions): Promise<LocalPsc>
     const grantId = await grant.save();
     await p.interactionFinished(req, res, { login: { accountId: sub, acr }, consent: { grantId } }, { mergeWithLastSubmission: false });
   }
+}
+
+/** The browser-friendly login step: a French, accessible form that submits `login` and `acr` to the same interaction URL. */
+function testLoginPage(accounts: Readonly<Record<string, TestPscAccount>>): string {
+  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const options = Object.entries(accounts)
+    .map(([login, a]) => `<option value="${escape(login)}">${escape(`${a.givenName} ${a.familyName}`)}</option>`)
+    .join('');
+  const levels = TEST_ACR_VALUES.map((acr) => `<option value="${acr}"${acr === 'eidas1' ? ' selected' : ''}>${acr}</option>`).join('');
+  return `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Pro Santé Connect (fournisseur de test)</title></head>
+<body><main>
+<h1>Pro Santé Connect — fournisseur de test</h1>
+<form method="get">
+<p><label for="login">Compte de test</label> <select id="login" name="login">${options}</select></p>
+<p><label for="acr">Niveau d’authentification</label> <select id="acr" name="acr">${levels}</select></p>
+<p><button type="submit" id="psc-test-login">Se connecter</button></p>
+</form>
+</main></body></html>`;
 }
 
 function findBySub(accounts: Readonly<Record<string, TestPscAccount>>, sub: string): TestPscAccount | undefined {
