@@ -2,16 +2,19 @@
 //   renderer  → dist/renderer/   (Vite, root vite.config.ts)
 //   main      → dist/main/main.cjs       (esbuild, from electron/app/main.ts only)
 //   vault     → dist/main/vaultWorker.cjs (esbuild: the vault's worker thread)
+//   mail      → dist/main/mailParseWorker.cjs (esbuild: the mail parse worker thread)
 //   preload   → dist/preload/preload.cjs (esbuild, CommonJS: a sandboxed preload cannot be ESM)
 // Then checks the bundles: the web host and its WebSocket server must never reach dist/main,
 // and the preload may require nothing but 'electron'.
 // Usage: node scripts/build.mjs   (also exports buildAll() for scripts/start.mjs)
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const requireHere = createRequire(import.meta.url);
 
 /** Main-process modules that stay out of the bundle: Electron itself and native addons. */
 const mainExternals = ['electron', 'pkcs11js', 'better-sqlite3-multiple-ciphers', '*.node'];
@@ -31,6 +34,8 @@ async function buildMain() {
     absWorkingDir: root,
     entryPoints: ['electron/app/main.ts'],
     outfile: 'dist/main/main.cjs',
+    // electron/mail/remoteContent.ts sanitises with jsdom in main too (see jsdomAssets below).
+    plugins: [jsdomAssets],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -53,14 +58,15 @@ async function buildMain() {
 }
 
 /**
- * The vault's worker thread, its own bundle: a worker does not share the main bundle's module
- * graph. Unpacked from the asar (electron-builder.yml) so worker_threads can load it from disk.
+ * A worker thread, its own bundle: a worker does not share the main bundle's module graph.
+ * Unpacked from the asar (electron-builder.yml) so worker_threads can load it from disk.
  */
-async function buildVaultWorker() {
+async function buildWorker(entry, outfile, plugins = []) {
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: ['electron/vault/worker/vaultWorker.ts'],
-    outfile: 'dist/main/vaultWorker.cjs',
+    entryPoints: [entry],
+    outfile,
+    plugins,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -70,6 +76,34 @@ async function buildVaultWorker() {
     logLevel: 'warning',
   });
 }
+
+/**
+ * jsdom reads two files beside its own sources when it loads: its default stylesheet (inlined
+ * here as a string) and the sync-XHR worker (never used: no script runs in the sanitiser's
+ * document). Without this the bundled parse worker throws ENOENT at start.
+ */
+const jsdomAssets = {
+  name: 'jsdom-assets',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]jsdom[\\/]lib[\\/]jsdom[\\/]living[\\/](css[\\/]helpers[\\/]computed-style|xhr[\\/]XMLHttpRequest-impl)\.js$/ }, (args) => {
+      let code = fs.readFileSync(args.path, 'utf8');
+      const css = path.resolve(path.dirname(args.path), '../../../browser/default-stylesheet.css');
+      const before = code;
+      code = code.replace(/fs\.readFileSync\(\s*path\.resolve\(__dirname, "\.\.\/\.\.\/\.\.\/browser\/default-stylesheet\.css"\),\s*\{ encoding: "utf-8" \}\s*\)/, () => JSON.stringify(fs.readFileSync(css, 'utf8')));
+      code = code.replace('require.resolve("./xhr-sync-worker.js")', 'null');
+      if (code === before) throw new Error(`jsdom-assets : ${path.basename(args.path)} a changé, adapter le build`);
+      return { contents: code, loader: 'js' };
+    });
+    // css-tree's ESM build loads its data with createRequire(import.meta.url), which a CommonJS
+    // bundle cannot follow; its CommonJS build uses plain require() of JSON, which it can.
+    build.onResolve({ filter: /^css-tree$/ }, () => ({ path: requireHere.resolve('css-tree') }));
+  },
+};
+
+/** The vault's worker, and the mail parse worker (mailparser, DOMPurify on jsdom). */
+const buildVaultWorker = () => buildWorker('electron/vault/worker/vaultWorker.ts', 'dist/main/vaultWorker.cjs');
+/** Exported for the test that parses with the bundle itself (test/integration/mail/parseWorkerBundle.test.ts). */
+export const buildMailParseWorker = (outfile = 'dist/main/mailParseWorker.cjs') => buildWorker('electron/mail/sync/parseWorker.ts', outfile, [jsdomAssets]);
 
 async function buildPreload() {
   const result = await esbuild.build({
@@ -98,11 +132,11 @@ export async function buildAll() {
   const started = Date.now();
   fs.rmSync(path.join(root, 'dist', 'main'), { recursive: true, force: true });
   fs.rmSync(path.join(root, 'dist', 'preload'), { recursive: true, force: true });
-  await Promise.all([buildMain(), buildPreload(), buildVaultWorker()]);
+  await Promise.all([buildMain(), buildPreload(), buildVaultWorker(), buildMailParseWorker()]);
   // Stop esbuild's helper process now rather than leaving it to the parent's exit.
   await esbuild.stop();
   await buildRenderer();
-  for (const file of ['dist/main/main.cjs', 'dist/main/vaultWorker.cjs', 'dist/preload/preload.cjs', 'dist/renderer/index.html']) {
+  for (const file of ['dist/main/main.cjs', 'dist/main/vaultWorker.cjs', 'dist/main/mailParseWorker.cjs', 'dist/preload/preload.cjs', 'dist/renderer/index.html']) {
     if (!fs.existsSync(path.join(root, file))) throw new Error(`build : ${file} absent`);
   }
   if (fs.readFileSync(path.join(root, 'dist/main/main.cjs'), 'utf8').includes('WebSocketServer')) {

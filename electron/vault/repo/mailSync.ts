@@ -119,6 +119,9 @@ export function createMailSyncRepository(db: SqliteDb, now: () => number = Date.
     },
     saveFolderSyncState(s: FolderSyncState): void {
       upsertState.run(s.path, s.specialUse, s.uidValidity, s.highestModseq, s.uidNext, now());
+      // End of a folder's sync: checkpoints resume (`storePendingMessages` pauses them), at the
+      // next commit — background parse work, not this call the sync waits on.
+      db.pragma('wal_autocheckpoint=1000');
     },
     /** UIDVALIDITY changed (or the folder is gone): forget every message of it and its state. */
     resetMailFolder(path: string): number {

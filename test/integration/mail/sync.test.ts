@@ -24,7 +24,7 @@ let sync: MailSync;
 let martin: TestMailUser;
 let dir: string;
 const writes: string[] = [];
-const WRITE_METHODS = new Set(['saveFolderSyncState', 'resetMailFolder', 'storeSyncedMessages', 'applyFlagChanges', 'removeExpunged', 'setMessageFlags']);
+const WRITE_METHODS = new Set(['saveFolderSyncState', 'resetMailFolder', 'storePendingMessages', 'completeParsedMessages', 'applyFlagChanges', 'removeExpunged', 'setMessageFlags']);
 const COUNT = 200;
 
 function plain(i: number): string {
@@ -113,6 +113,15 @@ async function withOther<T>(fn: (c: ImapFlow) => Promise<T>): Promise<T> {
   }
 }
 
+/** Bounded wait until the background parse worker has completed every stored message. */
+async function allParsed(timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await vault.countPendingParses()) > 0) {
+    if (Date.now() > deadline) throw new Error('messages still pending after the deadline');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function idOf(messageId: string): Promise<number> {
   const page = await vault.inboxPage({ folder: 'INBOX', limit: 1000 });
   for (const s of page) {
@@ -181,6 +190,7 @@ describe('mail sync against Dovecot', () => {
 
     const page = await vault.inboxPage({ folder: 'INBOX', limit: 1000 });
     expect(page).toHaveLength(total);
+    await allParsed();
     const seen = page.filter((m) => m.flags.includes('\\Seen')).length;
     expect(seen).toBe(Math.floor(COUNT / 3) + 1);
     const hits = await vault.searchMessages({ query: 'échographie numéro 42' });

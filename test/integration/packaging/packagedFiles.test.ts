@@ -43,6 +43,9 @@ describe('packaged application', () => {
     expect(own).toContain('/dist/main/main.cjs');
     expect(own).toContain('/dist/preload/preload.cjs');
     expect(own).toContain('/dist/renderer/index.html');
+    // Worker threads start from a file path: outside the archive (asarUnpack).
+    const unpacked = path.join(out, 'linux-unpacked', 'resources', 'app.asar.unpacked', 'dist', 'main');
+    for (const worker of ['vaultWorker.cjs', 'mailParseWorker.cjs']) expect(fs.existsSync(path.join(unpacked, worker)), worker).toBe(true);
     const packages = new Set(listing.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/')[2]));
     expect(packages.has('pkcs11js')).toBe(true);
     for (const devOnly of ['ws', 'electron', 'vite', 'playwright-core', 'zod', 'react']) expect(packages.has(devOnly)).toBe(false);
