@@ -16,6 +16,13 @@ export interface SecurityOptions {
 }
 
 const hardenedSessions = new WeakSet<Session>();
+/** Sessions of the Pro Santé Connect sign-in window: it shows the provider's page under its own rules (pscWindow.ts). */
+const delegatedSessions = new WeakSet<Session>();
+
+/** Call before creating the window that uses `ses`: it then installs its own guards. */
+export function delegateSessionPolicy(ses: Session): void {
+  delegatedSessions.add(ses);
+}
 
 function hardenSession(ses: Session, { log, allowDevTools }: SecurityOptions): void {
   if (hardenedSessions.has(ses)) return;
@@ -50,6 +57,7 @@ function hardenSession(ses: Session, { log, allowDevTools }: SecurityOptions): v
 
 function hardenContents(contents: WebContents, options: SecurityOptions): void {
   const { log } = options;
+  if (delegatedSessions.has(contents.session)) return;
   hardenSession(contents.session, options);
 
   contents.on('will-navigate', (event) => {

@@ -7,6 +7,7 @@ import { wireClientFrameSchema, type WireServerFrame } from '../../shared/api/in
 import type { HostConfig } from './config.js';
 import { rendererSecurityHeaders } from './contentSecurityPolicy.js';
 import { createHost, type Host, type HostDeps } from './createHost.js';
+import { PSC_CALLBACK_PATH, servePscCallback } from './pscCallbackPage.js';
 import { contentTypeOf, readStaticFile, resolveStaticFile } from './staticFiles.js';
 
 /**
@@ -59,7 +60,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const origin = `http://${hostName}`;
   const securityHeaders = rendererSecurityHeaders([`ws://${hostName}`]);
 
-  const host = createHost({ ...options.hostConfig, hostKind: 'web', trustedOrigins: [origin] }, options.deps);
+  // Pro Santé Connect sends the browser back here (a loopback redirect URI, RFC 8252 §7.3).
+  const psc = options.hostConfig.psc ? { psc: { ...options.hostConfig.psc, redirectUri: `${origin}${PSC_CALLBACK_PATH}` } } : {};
+  const host = createHost({ ...options.hostConfig, ...psc, hostKind: 'web', trustedOrigins: [origin] }, options.deps);
   const { log } = host;
 
   server.on('request', (req, res) => {
@@ -73,7 +76,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const file = resolveStaticFile(options.rendererDir, new URL(req.url ?? '/', origin).pathname);
+    const requestUrl = new URL(req.url ?? '/', origin);
+    if (req.method === 'GET' && requestUrl.pathname === PSC_CALLBACK_PATH) {
+      void servePscCallback(host.psc, requestUrl, res).catch(() => res.destroy());
+      return;
+    }
+    const file = resolveStaticFile(options.rendererDir, requestUrl.pathname);
     const body = file ? readStaticFile(file) : null;
     if (!file || !body) {
       res.writeHead(404).end();

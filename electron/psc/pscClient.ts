@@ -88,6 +88,8 @@ export type PscSessionState = 'active' | 'ended';
 export interface PscSession {
   readonly identity: PscIdentity;
   readonly state: PscSessionState;
+  /** When the current access token ends (ms since the epoch); undefined once the session ended. */
+  readonly expiresAt: number | undefined;
   /**
    * A valid access token for the mail server: refreshed when it expires within the margin while
    * the refresh token is valid. Throws `session-ended` once the session is over; when the
@@ -356,6 +358,9 @@ export function createPscClient(options: PscClientOptions): PscClient {
       identity,
       get state() {
         return state;
+      },
+      get expiresAt() {
+        return state === 'ended' ? undefined : expiresAt;
       },
       async accessToken() {
         if (state === 'ended' || !accessToken) throw new PscError('session-ended', 'session is over');
