@@ -10,6 +10,8 @@ const count = z.number().int().nonnegative();
 export const directoryImportSchema = z
   .object({
     state: z.enum(['idle', 'running', 'done', 'failed', 'cancelled']),
+    /** While running: fetching the file, then reading it into the vault (bytes are the phase's). */
+    phase: z.enum(['download', 'import']).nullable().optional(),
     bytesDone: count,
     /** Null while the size is unknown (a download without Content-Length). */
     bytesTotal: count.nullable(),
@@ -56,9 +58,22 @@ export const directoryMethods = {
     output: z.object({ started: z.boolean() }).strict(),
   },
   'directory.cancelImport': { input: z.object({}).strict(), output: z.object({}).strict() },
-  /** Name, RPPS, profession, city, address; also the recipient autocompletion. */
+  /**
+   * `query`: free text, the recipient autocompletion (name or structure words, an address, an
+   * RPPS). The optional criteria (the search panel) are combined with AND; given any, `query` is
+   * ignored.
+   */
   'directory.search': {
-    input: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(50) }).strict(),
+    input: z
+      .object({
+        query: z.string().max(200),
+        limit: z.number().int().min(1).max(50),
+        name: z.string().max(200).optional(),
+        rpps: z.string().max(40).optional(),
+        profession: z.string().max(200).optional(),
+        city: z.string().max(200).optional(),
+      })
+      .strict(),
     output: z.object({ entries: z.array(directoryEntrySchema).max(50) }).strict(),
   },
 } as const;

@@ -109,7 +109,7 @@ export function mapColumns(headerLine: string): ColumnMap {
     const noun = missing.length > 1 ? 'Colonnes obligatoires absentes' : 'Colonne obligatoire absente';
     throw new DirectoryFormatError(
       'missing-columns',
-      `Ce fichier n'est pas une extraction « Correspondance MSSanté » de l'Annuaire Santé utilisable. ${noun} de la ligne d'en-tête : ${missing.join(' ; ')}. L'annuaire actuel est conservé.`,
+      `Ce fichier n’est pas une extraction « Correspondance MSSanté » de l’Annuaire Santé utilisable. ${noun} de la ligne d’en-tête\u00a0: ${missing.join('\u00a0; ')}. L’annuaire actuel est conservé.`,
       missing,
     );
   }

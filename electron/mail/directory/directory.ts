@@ -1,8 +1,10 @@
 import type { DirectoryEntry, DirectoryQuery, DirectoryStatus } from '../../vault/repo/directory.js';
+import { openExtraction, type ZipLimits } from './extractionSource.js';
 import { importDirectoryExtraction, type DirectoryImportOptions, type DirectoryImportReport, type DirectoryImportTarget } from './importer.js';
 
 export type { DirectoryEntry, DirectoryMailboxType, DirectoryQuery, DirectoryStatus } from '../../vault/repo/directory.js';
 export { DirectoryFormatError } from './columns.js';
+export { DirectorySourceError, type DirectorySourceCode } from './sourceErrors.js';
 export { DirectoryImportAborted, type DirectoryImportReport, type ImportProgress, type MalformedLine } from './importer.js';
 
 /** The vault methods the directory uses (`Vault` from `openVault()` satisfies it). */
@@ -22,6 +24,23 @@ export function createDirectory(vault: DirectoryVault) {
     /** Imports an extraction file; the previous directory stays in place if anything fails. */
     importFile(file: string, options: Omit<DirectoryImportOptions, 'file' | 'target'> = {}): Promise<DirectoryImportReport> {
       return importDirectoryExtraction({ ...options, file, target: vault });
+    },
+    /**
+     * Imports the extraction as ANS distributes it (a ZIP holding the `.txt`) or as a plain text
+     * file; the source recorded is the extraction's name. Throws DirectorySourceError for a bad ZIP.
+     */
+    async importExtraction(
+      file: string,
+      options: Omit<DirectoryImportOptions, 'file' | 'target' | 'input' | 'source'> & { zipLimits?: Partial<ZipLimits>; sourceName?: (extractionName: string) => string } = {},
+    ): Promise<DirectoryImportReport> {
+      const { zipLimits, sourceName, ...rest } = options;
+      const source = await openExtraction(file, zipLimits);
+      try {
+        const stream = await source.open();
+        return await importDirectoryExtraction({ ...rest, file: source.name, input: { stream, totalBytes: source.totalBytes }, target: vault, source: sourceName?.(source.name) ?? source.name });
+      } finally {
+        source.close();
+      }
     },
     /** Null before the first import. */
     status: (): Promise<DirectoryStatus | null> => vault.directoryStatus(),

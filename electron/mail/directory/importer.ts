@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { DIRECTORY_MAILBOX_TYPES, type DirectoryEntryInput, type DirectoryMailboxType, type DirectoryStatus } from '../../vault/repo/directory.js';
 import { DirectoryFormatError, mapColumns, type ColumnMap, type DirectoryField } from './columns.js';
 
@@ -53,7 +54,10 @@ export interface DirectoryImportReport {
 }
 
 export interface DirectoryImportOptions {
+  /** The text file; with `input`, only its base name is used (the default source). */
   readonly file: string;
+  /** The text already opened elsewhere (the extraction inflated out of the ANS ZIP). */
+  readonly input?: { readonly stream: Readable; readonly totalBytes: number };
   readonly target: DirectoryImportTarget;
   /** Called after each chunk (every 256 KiB) for the progress bar. */
   readonly onProgress?: (progress: ImportProgress) => void;
@@ -73,7 +77,7 @@ export interface DirectoryImportOptions {
 
 export class DirectoryImportAborted extends Error {
   override readonly name = 'DirectoryImportAborted';
-  readonly userMessage = "Import de l'annuaire annulé. L'annuaire précédent est conservé.";
+  readonly userMessage = 'Import de l’annuaire annulé. L’annuaire précédent est conservé.';
   constructor() {
     super('directory import aborted');
   }
@@ -156,13 +160,19 @@ function decodeLines(bytes: Buffer): { text: string; latin1: number } {
   }
 }
 
+/** A function, not an inline test: the compiler would otherwise narrow `aborted` for good. */
+const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
+
 export async function importDirectoryExtraction(options: DirectoryImportOptions): Promise<DirectoryImportReport> {
   const started = performance.now();
   const batchSize = options.batchSize ?? 5000;
   const maxReported = options.maxReportedLines ?? 1000;
-  const totalBytes = (await fs.promises.stat(options.file)).size;
-  const { signal, target } = options;
-  signal?.throwIfAborted();
+  const { signal, target, input } = options;
+  const totalBytes = input?.totalBytes ?? (await fs.promises.stat(options.file)).size;
+  if (isAborted(signal)) {
+    input?.stream.destroy();
+    throw new DirectoryImportAborted();
+  }
 
   let columns: ColumnMap | null = null;
   let lineNo = 0;
@@ -200,7 +210,7 @@ export async function importDirectoryExtraction(options: DirectoryImportOptions)
     }
   };
 
-  const stream = fs.createReadStream(options.file, { highWaterMark: CHUNK });
+  const stream: Readable = input?.stream ?? fs.createReadStream(options.file, { highWaterMark: CHUNK });
   let pending: Buffer = Buffer.alloc(0);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -232,14 +242,14 @@ export async function importDirectoryExtraction(options: DirectoryImportOptions)
       if (importId === null && columns !== null) importId = (await target.directoryImportBegin()).importId;
     }
     signal?.throwIfAborted();
-    if (columns === null) throw new DirectoryFormatError('empty-file', "Le fichier de l'annuaire est vide : aucune ligne d'en-tête. L'annuaire actuel est conservé.");
+    if (columns === null) throw new DirectoryFormatError('empty-file', 'Le fichier de l’annuaire est vide\u00a0: aucune ligne d’en-tête. L’annuaire actuel est conservé.');
     await flush();
     if (entries === 0) {
-      throw new DirectoryFormatError('no-valid-entry', `Aucune boîte aux lettres valide dans ce fichier (${malformed} ligne${malformed > 1 ? 's' : ''} rejetée${malformed > 1 ? 's' : ''}). L'annuaire actuel est conservé.`);
+      throw new DirectoryFormatError('no-valid-entry', `Aucune boîte aux lettres valide dans ce fichier (${malformed} ligne${malformed > 1 ? 's' : ''} rejetée${malformed > 1 ? 's' : ''}). L’annuaire actuel est conservé.`);
     }
     const ratio = options.maxMalformedRatio ?? 0.5;
     if (malformed / (entries + malformed) > ratio) {
-      throw new DirectoryFormatError('too-many-malformed', `Trop de lignes illisibles dans ce fichier (${malformed} sur ${entries + malformed}) : ce n'est probablement pas la bonne extraction. L'annuaire actuel est conservé.`);
+      throw new DirectoryFormatError('too-many-malformed', `Trop de lignes illisibles dans ce fichier (${malformed} sur ${entries + malformed})\u00a0: ce n’est probablement pas la bonne extraction. L’annuaire actuel est conservé.`);
     }
     options.onProgress?.({ bytesRead, totalBytes, entries, malformed });
     const id: string = importId ?? '';

@@ -205,7 +205,7 @@ describe('national directory (Annuaire Santé MSSanté extraction)', () => {
     expect(error).toBeInstanceOf(DirectoryFormatError);
     expect(error.code).toBe('missing-columns');
     expect(error.userMessage).toBe(
-      "Ce fichier n'est pas une extraction « Correspondance MSSanté » de l'Annuaire Santé utilisable. Colonne obligatoire absente de la ligne d'en-tête : « Adresse BAL ». L'annuaire actuel est conservé.",
+      'Ce fichier n’est pas une extraction « Correspondance MSSanté » de l’Annuaire Santé utilisable. Colonne obligatoire absente de la ligne d’en-tête\u00a0: « Adresse BAL ». L’annuaire actuel est conservé.',
     );
 
     const noName = path.join(dir, 'no-name.txt');
@@ -213,7 +213,7 @@ describe('national directory (Annuaire Santé MSSanté extraction)', () => {
     fs.writeFileSync(noName, h2.join('|') + '\n');
     const error2 = (await directory.importFile(noName).catch((e: unknown) => e)) as DirectoryFormatError;
     expect(error2.missing).toEqual(['« Type de BAL »', "« Nom d'exercice » et « Prénom d'exercice », ou « Raison Sociale structure BAL »"]);
-    expect(error2.userMessage).toMatch(/^Ce fichier .* Colonnes obligatoires absentes de la ligne d'en-tête : « Type de BAL » ; /);
+    expect(error2.userMessage).toMatch(/^Ce fichier .* Colonnes obligatoires absentes de la ligne d’en-tête\u00a0: « Type de BAL »\u00a0; /);
     expect(await directory.status()).toEqual(before);
   });
 
