@@ -2,7 +2,9 @@ import type { SqliteDb } from './connection.js';
 import { createAuditRepository } from './audit.js';
 import { VaultCorruptError } from './errors.js';
 import { userVersion } from './migrations/index.js';
+import { createMailParseRepository } from './repo/mailParse.js';
 import { createMailSyncRepository } from './repo/mailSync.js';
+import { createMailboxRepository } from './repo/mailbox.js';
 import { createDirectoryRepository } from './repo/directory.js';
 import { createMessageRepository } from './repo/messages.js';
 import { createOutboxRepository } from './repo/outbox.js';
@@ -25,6 +27,8 @@ export function createVaultServer(db: SqliteDb, now: () => number = Date.now) {
     ...createAuditRepository(db, now),
     ...createDirectoryRepository(db, now),
     ...createMailSyncRepository(db, now),
+    ...createMailParseRepository(db),
+    ...createMailboxRepository(db),
     readSchemaVersion: (): number => userVersion(db),
     /** Reads every page (each page's MAC is checked): for support, and the tamper test. */
     checkIntegrity(): 'ok' {

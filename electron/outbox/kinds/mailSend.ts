@@ -6,7 +6,7 @@ import type { MailAccountSettings } from '../../mail/smtp/settings.js';
 import { createSentCopyClient, type SentCopyClient } from '../../mail/smtp/sentCopy.js';
 import { createSubmissionClient, type SubmissionClient } from '../../mail/smtp/submissionClient.js';
 import type { Logger } from '../../policy/logger.js';
-import type { JobKind, JobResult, NewJob } from '../types.js';
+import type { JobContext, JobKind, JobResult, NewJob } from '../types.js';
 
 export const MAIL_SEND = 'mail.send';
 export const MAIL_PEER = 'mail';
@@ -55,6 +55,8 @@ export const mailSendPayload = z.object({
   xdmHeaders: z.object({ 'X-MSS-CODECDA': z.string().regex(/^[A-Za-z0-9._-]{1,64}(,[A-Za-z0-9._-]{1,64})*$/), 'X-MSS-INS': z.enum(['O', 'N']) }).optional(),
   /** Read receipt asked: `Disposition-Notification-To: <from>`. */
   readReceipt: z.boolean().optional(),
+  /** The vault row of the message answered: flagged `\Answered` once this one is sent. */
+  replyToRowId: z.number().int().positive().optional(),
 });
 export type MailSendPayload = z.infer<typeof mailSendPayload>;
 
@@ -79,6 +81,10 @@ export interface MailDraft {
    */
   readonly xdm?: { readonly zip: Buffer; readonly headers: XdmHeaders; readonly pdf?: { readonly filename: string; readonly content: Buffer } };
   readonly readReceipt?: boolean;
+  /** The vault row of the message answered (`\Answered` after sending). */
+  readonly replyToRowId?: number;
+  /** The registry patient this message is about: stored on its row. */
+  readonly patientId?: number;
 }
 
 function attachmentPayloads(draft: MailDraft): MailAttachmentPayload[] {
@@ -113,13 +119,14 @@ export function mailSendJob(draft: MailDraft, now: number = Date.now()): NewJob 
     ...(attachments.length === 0 ? {} : { attachments }),
     ...(draft.xdm === undefined ? {} : { xdmHeaders: { ...draft.xdm.headers } }),
     ...(draft.readReceipt === true ? { readReceipt: true } : {}),
+    ...(draft.replyToRowId === undefined ? {} : { replyToRowId: draft.replyToRowId }),
   });
   return {
     kind: MAIL_SEND,
     key: messageId,
     orderKey: draft.account,
     payload,
-    message: { folder: 'Outbox', uid: null, messageId, date: now, from: draft.account, to: [...draft.to, ...(draft.cc ?? [])], subject: draft.subject, bodyText: draft.text },
+    message: { folder: 'Outbox', uid: null, messageId, date: now, from: draft.account, to: [...draft.to, ...(draft.cc ?? [])], subject: draft.subject, bodyText: draft.text, ...(draft.patientId === undefined ? {} : { patientId: draft.patientId }) },
   };
 }
 
@@ -181,6 +188,8 @@ export interface MailSendKindOptions {
    */
   readonly mss?: MssSettings;
   readonly readVaultAttachment?: ReadVaultAttachment;
+  /** After a message left (or was found on the server): e.g. flag the answered message. Never throws into the job. */
+  readonly onSent?: (payload: MailSendPayload) => Promise<void>;
 }
 
 interface AccountClients {
@@ -219,31 +228,11 @@ export function createMailSendKind(options: MailSendKindOptions): JobKind<MailSe
     // crash these are the jobs checked on the server before any resend.
     concurrency: maxConnections * 10,
     async run(p, ctx): Promise<JobResult> {
-      const c = forAccount(p.account);
-      if (ctx.checkServer) {
-        if (await c.sent.hasMessage(p.messageId)) return { outcome: 'done', alreadyOnServer: true, messageFolder: 'Sent' };
-        const settled = (ctx.claimedAt ?? 0) + settleMs;
-        if (now() < settled) return { outcome: 'recheck', at: Math.min(settled, now() + recheckEveryMs) };
-        return { outcome: 'resend' };
+      const result = await send(p, ctx);
+      if (result.outcome === 'done' && options.onSent !== undefined) {
+        await options.onSent(p).catch((error: unknown) => options.log.warn('outbox.mail.after-send.failed', { id: ctx.id, error: error instanceof Error ? error.name : 'unknown' }));
       }
-      let nil: string | undefined;
-      if (options.mss !== undefined) nil = mssNil(options.mss);
-      else options.log.warn('outbox.mail.mss-nil.unconfigured', { id: ctx.id });
-      const mail = await outgoingFromPayload(p, { mssNil: nil, readVaultAttachment: options.readVaultAttachment });
-      const result = await c.submission.send(mail);
-      if (!c.settings.serverFilesSentCopy) {
-        try {
-          await c.sent.append(result.raw);
-        } catch (error) {
-          // Sent already: never resend for a missing copy.
-          options.log.warn('outbox.mail.sent-copy.failed', { id: ctx.id, code: error instanceof MailFailure ? error.code : 'unknown' });
-          return { outcome: 'done', messageFolder: 'Sent', note: { code: 'sent-copy-missing', message: 'Envoyé, mais la copie n’a pas pu être rangée dans « Envoyés ».' } };
-        }
-      }
-      if (result.rejected.length > 0) {
-        return { outcome: 'done', messageFolder: 'Sent', note: { code: 'smtp:rejected-some', message: `Envoyé, mais ${result.rejected.length} destinataire(s) refusé(s) par le serveur.` } };
-      }
-      return { outcome: 'done', messageFolder: 'Sent' };
+      return result;
     },
     async probe() {
       const first = options.accounts[0];
@@ -257,4 +246,34 @@ export function createMailSendKind(options: MailSendKindOptions): JobKind<MailSe
       clients.clear();
     },
   };
+
+  async function send(p: MailSendPayload, ctx: JobContext): Promise<JobResult> {
+    const c = forAccount(p.account);
+    // The local row waits where the operator files its copy: the sync then merges the two.
+    const sentFolder = c.settings.sentFolder ?? 'Sent';
+    if (ctx.checkServer) {
+      if (await c.sent.hasMessage(p.messageId)) return { outcome: 'done', alreadyOnServer: true, messageFolder: sentFolder };
+      const settled = (ctx.claimedAt ?? 0) + settleMs;
+      if (now() < settled) return { outcome: 'recheck', at: Math.min(settled, now() + recheckEveryMs) };
+      return { outcome: 'resend' };
+    }
+    let nil: string | undefined;
+    if (options.mss !== undefined) nil = mssNil(options.mss);
+    else options.log.warn('outbox.mail.mss-nil.unconfigured', { id: ctx.id });
+    const mail = await outgoingFromPayload(p, { mssNil: nil, readVaultAttachment: options.readVaultAttachment });
+    const result = await c.submission.send(mail);
+    if (!c.settings.serverFilesSentCopy) {
+      try {
+        await c.sent.append(result.raw);
+      } catch (error) {
+        // Sent already: never resend for a missing copy.
+        options.log.warn('outbox.mail.sent-copy.failed', { id: ctx.id, code: error instanceof MailFailure ? error.code : 'unknown' });
+        return { outcome: 'done', messageFolder: sentFolder, note: { code: 'sent-copy-missing', message: 'Envoyé, mais la copie n’a pas pu être rangée dans « Envoyés ».' } };
+      }
+    }
+    if (result.rejected.length > 0) {
+      return { outcome: 'done', messageFolder: sentFolder, note: { code: 'smtp:rejected-some', message: `Envoyé, mais ${result.rejected.length} destinataire(s) refusé(s) par le serveur.` } };
+    }
+    return { outcome: 'done', messageFolder: sentFolder };
+  }
 }

@@ -71,6 +71,10 @@ describe('outbox in the host', () => {
   });
 
   it('keeps what was queued offline through a lock, and sends it once after the next sign-in', async () => {
+    // Postfix delivers after its 250: stopping it mid-delivery makes it deliver again at restart.
+    const durandFirst = server.users[1];
+    if (!durandFirst) throw new Error('test users');
+    await waitForDelivery(server, durandFirst, 1);
     await server.stop();
     const sent: number[] = [];
     for (const n of [2, 3]) sent.push((await call<{ jobId: number }>('mail.send', { to: ['dr.durand@hopital.test'], subject: `Compte rendu ${n}`, text: 'Hors ligne' })).jobId);
