@@ -294,6 +294,7 @@ describe('carte CPS de test SoftHSM2 (web)', () => {
 
     // A draft in progress…
     await page.getByTestId('nav-messagerie').click();
+    await page.getByTestId('mail-new').click();
     const draft = page.getByTestId('messagerie-draft');
     const text = 'Compte rendu en cours : patient revu ce jour, à compléter.';
     await draft.fill(text);

@@ -112,6 +112,7 @@ describe('envois en attente : hors connexion puis retour du serveur (web, SoftHS
 
     // The compose checks addresses in French, and keeps the text when it refuses.
     await page.getByTestId('nav-messagerie').click();
+    await page.getByTestId('mail-new').click();
     await compose(page, 'dr.durand@hopital.test, durand hopital.test', 'Adresse fautive', 'Texte à garder');
     const toError = page.getByTestId('compose-to-error');
     await expect.poll(() => toError.innerText()).toMatch(/L’adresse «\u00a0durand hopital\.test\u00a0» n’est pas valide/);
@@ -125,7 +126,7 @@ describe('envois en attente : hors connexion puis retour du serveur (web, SoftHS
     for (const subject of subjects) {
       await compose(page, durand.address, subject, `Bonjour,\n\n${subject}.\n\nDr Martin`);
       await expect.poll(() => page.getByTestId('compose-to').inputValue()).toBe('');
-      await expect.poll(() => page.getByTestId('compose-queued').innerText()).toMatch(/Message placé dans les envois\u00a0: il part dès que possible/);
+      await expect.poll(() => page.getByTestId('compose-queued').innerText()).toMatch(/Message placé dans les envois en attente\u00a0: il part dès que possible/);
       expect(await page.getByTestId('messagerie-draft').inputValue()).toBe('');
     }
     expect(await page.getByTestId('compose-to-error').count()).toBe(0);
