@@ -29,6 +29,15 @@ describe('electronHostConfig', () => {
   it('omits the policy file where the platform has none', () => {
     expect(electronHostConfig({ mode: 'normal', dataDir: '/d', appVersion: '1', platform: 'aix' })).not.toHaveProperty('policyFile');
   });
+  it('takes the endpoints of the deployment file in normal mode only', () => {
+    const deployment = { mode: 'normal' as const, psc: { issuer: 'https://psc.example/realm', clientId: 'caducee' }, directory: { downloadUrl: 'https://annuaire.example/x.zip' } };
+    const normal = hostConfigSchema.parse(electronHostConfig({ mode: 'normal', dataDir: '/d', appVersion: '1', platform: 'linux', deployment }));
+    expect(normal.psc).toEqual(deployment.psc);
+    expect(normal.directory).toEqual(deployment.directory);
+    const demo = hostConfigSchema.parse(electronHostConfig({ mode: 'demo', dataDir: '/d', appVersion: '1', platform: 'linux', deployment }));
+    expect(demo.psc).toBeUndefined();
+    expect(demo.directory).toEqual({});
+  });
 });
 
 describe('appLayout', () => {
@@ -38,6 +47,7 @@ describe('appLayout', () => {
       rendererDir: path.join(asar, 'dist', 'renderer'),
       preload: path.join(asar, 'dist', 'preload', 'preload.cjs'),
       vaultWorker: path.join(`${asar}.unpacked`, 'dist', 'main', 'vaultWorker.cjs'),
+      mailParseWorker: path.join(`${asar}.unpacked`, 'dist', 'main', 'mailParseWorker.cjs'),
     });
     const folder = path.join('/home', 'dev', 'caducee');
     expect(appLayout(folder).vaultWorker).toBe(path.join(folder, 'dist', 'main', 'vaultWorker.cjs'));

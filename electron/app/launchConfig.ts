@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Mode } from '../../shared/api/index.js';
 import type { HostConfig } from '../host/config.js';
+import { endpointsFor, type DeploymentConfig } from '../host/deploymentConfig.js';
 import { defaultPolicyPath } from '../policy/machinePolicy.js';
 import { APP_ORIGIN } from './appOrigin.js';
 
@@ -24,6 +25,8 @@ export interface LaunchFacts {
   readonly dataDir: string;
   readonly appVersion: string;
   readonly platform: NodeJS.Platform;
+  /** The machine's deployment file (`loadDeploymentConfig`): endpoints of this workstation. */
+  readonly deployment?: DeploymentConfig;
 }
 
 export function electronHostConfig(facts: LaunchFacts): HostConfig {
@@ -37,17 +40,19 @@ export function electronHostConfig(facts: LaunchFacts): HostConfig {
     ...(policyFile ? { policyFile } : {}),
     // Only the app's own top-level document may call the bridge.
     trustedOrigins: [APP_ORIGIN],
+    ...endpointsFor(facts.mode, facts.deployment ?? {}),
   };
 }
 
 /** Where the built pieces sit under `app.getAppPath()` (the project folder, or app.asar). */
-export function appLayout(appPath: string): { rendererDir: string; preload: string; vaultWorker: string } {
+export function appLayout(appPath: string): { rendererDir: string; preload: string; vaultWorker: string; mailParseWorker: string } {
   // A worker thread is loaded from disk: inside a package it sits in app.asar.unpacked.
   const unpacked = appPath.endsWith('.asar') ? `${appPath}.unpacked` : appPath;
   return {
     rendererDir: path.join(appPath, 'dist', 'renderer'),
     preload: path.join(appPath, 'dist', 'preload', 'preload.cjs'),
     vaultWorker: path.join(unpacked, 'dist', 'main', 'vaultWorker.cjs'),
+    mailParseWorker: path.join(unpacked, 'dist', 'main', 'mailParseWorker.cjs'),
   };
 }
 

@@ -1,8 +1,11 @@
 import { app, dialog, type BrowserWindow } from 'electron';
 import { createHost, type Host } from '../host/createHost.js';
+import { defaultDeploymentPath, loadDeploymentConfig } from '../host/deploymentConfig.js';
 import { appLayout, closeWithin, electronHostConfig, resolveMode } from './launchConfig.js';
+import { filePicker } from './filePicker.js';
 import { installApplicationMenu } from './menu.js';
 import { osKeystoreSealer } from './osKeystore.js';
+import { pscAuthWindow } from './pscWindow.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
 import { wireIpc } from './ipc.js';
 import { installSecurityPolicy } from './security.js';
@@ -33,7 +36,7 @@ function start(): void {
   app.on('second-instance', () => focusWindow(mainWindow));
 
   const devTools = !app.isPackaged;
-  const { rendererDir, preload, vaultWorker } = appLayout(app.getAppPath());
+  const { rendererDir, preload, vaultWorker, mailParseWorker } = appLayout(app.getAppPath());
 
   const openWindow = () => {
     if (!host) return;
@@ -46,7 +49,9 @@ function start(): void {
   app
     .whenReady()
     .then(() => {
-      const { mode, ignored } = resolveMode(process.env['CADUCEE_MODE']);
+      // IT's deployment file sets the mode and endpoints; CADUCEE_MODE (trainers) may override the mode.
+      const deployment = loadDeploymentConfig(process.env['CADUCEE_DEPLOYMENT_FILE'] ?? defaultDeploymentPath(process.platform));
+      const { mode, ignored } = resolveMode(process.env['CADUCEE_MODE'] ?? deployment.mode);
       const sealer = osKeystoreSealer();
       host = createHost(
         electronHostConfig({
@@ -54,8 +59,15 @@ function start(): void {
           dataDir: app.getPath('userData'),
           appVersion: app.getVersion(),
           platform: process.platform,
+          deployment,
         }),
-        { vaultWorkerFile: vaultWorker, ...(sealer ? { sealer } : {}) },
+        {
+          vaultWorkerFile: vaultWorker,
+          mailParseWorkerFile: mailParseWorker,
+          ...(sealer ? { sealer } : {}),
+          openAuthWindow: pscAuthWindow(() => ({ parent: mainWindow, log: host?.log })),
+          pickFile: filePicker(() => mainWindow),
+        },
       );
       host.log.info('app.keystore', { backend: sealer?.backend ?? 'none' });
       if (ignored !== undefined) host.log.warn('app.mode-ignored', { value: ignored, mode });

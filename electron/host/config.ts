@@ -140,6 +140,8 @@ export const hostConfigSchema = z
     mail: mailConfigSchema.optional(),
     psc: pscConfigSchema.optional(),
     directory: directoryConfigSchema.default({}),
+    /** Tests only: « Afficher les images » of a message may fetch over plain HTTP from 127.0.0.1. */
+    mailRemoteContentAllowLoopbackHttp: z.boolean().default(false),
   })
   .strict();
 export type HostConfig = z.input<typeof hostConfigSchema>;

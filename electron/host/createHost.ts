@@ -16,11 +16,12 @@ import { createEventBus, type EventBus } from './eventBus.js';
 import { createIdleLock } from './idleLock.js';
 import { createDirectoryHandlers, type PickFile } from './directoryHandlers.js';
 import { accountFromConfig } from './mailAccount.js';
+import { changeFlag } from './mailFlagChange.js';
 import { createMailHandlers } from './mailHandlers.js';
 import { createMailSession } from './mailSession.js';
 import { createOutboxHandlers } from './outboxHandlers.js';
 import { createPscHandlers } from './pscHandlers.js';
-import { createPscSessionHost, type OpenAuthWindow } from './pscSession.js';
+import { createPscSessionHost, type OpenAuthWindow, type PscSessionHost } from './pscSession.js';
 import { createOutboxSession } from './outboxSession.js';
 import { createPatientHandlers } from './patientHandlers.js';
 import { createRouter, type Handlers, type Router } from './router.js';
@@ -30,6 +31,8 @@ export interface Host {
   readonly router: Router;
   readonly events: EventBus;
   readonly log: Logger;
+  /** Pro Santé Connect (the web host's `/psc/callback` route completes sign-ins through it). */
+  readonly psc: PscSessionHost;
   /** Resolves once the card watcher made its first pass (tests wait on it, never on sleeps). */
   readonly ready: Promise<void>;
   /** Stops every service; resolves once pending work is safely stored and the vault closed. */
@@ -44,6 +47,8 @@ export interface HostDeps {
   readonly cardProvider?: CardProvider;
   /** The bundled vault worker (packaged app); default: the TypeScript worker through tsx. */
   readonly vaultWorkerFile?: string;
+  /** The bundled mail parse worker (packaged app); default: the TypeScript worker through tsx. */
+  readonly mailParseWorkerFile?: string;
   /** Pro Santé Connect's authorization window (Electron); the web host redirects to itself. */
   readonly openAuthWindow?: OpenAuthWindow;
   /** An OS file picker (Electron). */
@@ -86,16 +91,37 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
     hostKind: config.hostKind,
     log,
     events,
+    card,
     ...(deps.openAuthWindow ? { openAuthWindow: deps.openAuthWindow } : {}),
   });
   const account = config.mail ? accountFromConfig(config.mail, { pscAccessToken: () => psc.accessToken() }) : undefined;
-  const mail = createMailSession({ account, authKind: config.mail?.auth.type ?? null, mode: config.mode, log, events });
+  const insMode = config.mode === 'demo' ? 'demo' : config.identityMode;
+  const mail = createMailSession({
+    account,
+    authKind: config.mail?.auth.type ?? null,
+    mode: config.mode,
+    insMode,
+    log,
+    events,
+    psc,
+    // Declared below; called only once the session runs.
+    onOnline: () => outbox.current()?.networkChanged(),
+    ...(deps.mailParseWorkerFile ? { parse: { workerFile: deps.mailParseWorkerFile } } : {}),
+  });
   const outbox = createOutboxSession({
     mail: config.mail,
     account,
     mode: config.mode,
     log,
     isCardPresent: () => card.getState().state === 'signed-in',
+    imapFlags: { store: (p) => mail.replayFlag(p), probe: () => mail.probe() },
+    onSent: async (p) => {
+      const open = vault.current();
+      if (p.replyToRowId === undefined || !open) return;
+      const folder = await changeFlag({ vault: open, mail, outbox }, p.replyToRowId, '\\Answered', true);
+      if (folder !== null) mail.changed([folder]);
+    },
+    onJobDone: () => mail.changed(['Outbox', config.mail?.sentFolder ?? 'Sent']),
     onChange: ({ active, connectivity }) => {
       events.emit('outbox.changed', { active, connectivity });
       if (status.pendingJobs === active && status.network === connectivity) return;
@@ -117,8 +143,18 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
     },
   });
   const outboxHandlers = createOutboxHandlers({ outbox, vault });
-  const mailHandlers = createMailHandlers({ mail, outbox, vault, log });
-  const directoryHandlers = createDirectoryHandlers({ vault, events, log, config: config.directory, ...(deps.pickFile ? { pickFile: deps.pickFile } : {}) });
+  const mailHandlers = createMailHandlers({
+    mail,
+    outbox,
+    vault,
+    card,
+    log,
+    mode: config.mode,
+    insMode,
+    appVersion: config.appVersion,
+    remoteContentAllowLoopbackHttp: config.mailRemoteContentAllowLoopbackHttp,
+  });
+  const directoryHandlers = createDirectoryHandlers({ vault, events, log, config: config.directory, tempDir: path.join(profile, 'tmp'), ...(deps.pickFile ? { pickFile: deps.pickFile } : {}) });
   const pscHandlers = createPscHandlers({ psc });
   // Demo: fictitious identities under the demo OID only, from an in-process INSi double.
   const patientHandlers = createPatientHandlers({
@@ -202,6 +238,7 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
     router,
     events,
     log,
+    psc,
     ready,
     async close() {
       idle.stop();

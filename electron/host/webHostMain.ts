@@ -2,7 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { modeSchema } from '../../shared/api/index.js';
-import { cardConfigSchema } from './config.js';
+import { cardConfigSchema, pscConfigSchema } from './config.js';
+import { endpointsFor, loadDeploymentConfig } from './deploymentConfig.js';
 import { startWebHost } from './webHost.js';
 
 /** Normal mode on a workstation or a test card: CADUCEE_PKCS11_MODULE, CADUCEE_TRUST_DIRS and
@@ -18,6 +19,20 @@ function cardConfigFromEnv(env: NodeJS.ProcessEnv) {
   });
 }
 
+/** Pro Santé Connect: CADUCEE_PSC_ISSUER and CADUCEE_PSC_CLIENT_ID (both, or none), optional
+ * CADUCEE_PSC_DISCOVERY_URL, CADUCEE_PSC_SCOPE, CADUCEE_PSC_ACR. The redirect URI is the web
+ * host's own `http://127.0.0.1:<port>/psc/callback` (webHost.ts). */
+function pscConfigFromEnv(env: NodeJS.ProcessEnv) {
+  if (!env['CADUCEE_PSC_ISSUER'] && !env['CADUCEE_PSC_CLIENT_ID']) return undefined;
+  return pscConfigSchema.parse({
+    issuer: env['CADUCEE_PSC_ISSUER'],
+    clientId: env['CADUCEE_PSC_CLIENT_ID'],
+    ...(env['CADUCEE_PSC_DISCOVERY_URL'] ? { discoveryUrl: env['CADUCEE_PSC_DISCOVERY_URL'] } : {}),
+    ...(env['CADUCEE_PSC_SCOPE'] ? { scope: env['CADUCEE_PSC_SCOPE'] } : {}),
+    ...(env['CADUCEE_PSC_ACR'] ? { acrValues: env['CADUCEE_PSC_ACR'] } : {}),
+  });
+}
+
 /**
  * `npm start` where no Electron binary is available: the same app in a browser tab, for
  * development and trainers' demos on this machine only (127.0.0.1).
@@ -27,10 +42,15 @@ function cardConfigFromEnv(env: NodeJS.ProcessEnv) {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const env = process.env;
-const mode = modeSchema.parse(env['CADUCEE_MODE'] ?? 'demo');
+// CADUCEE_DEPLOYMENT_FILE: the same deployment file as the Electron shell (mode, endpoints).
+const deployment = loadDeploymentConfig(env['CADUCEE_DEPLOYMENT_FILE']);
+const mode = modeSchema.parse(env['CADUCEE_MODE'] ?? deployment.mode ?? 'demo');
 const dataHome = env['XDG_DATA_HOME'] ?? path.join(os.homedir(), '.local', 'share');
 const dataDir = env['CADUCEE_DATA_DIR'] ?? path.join(dataHome, 'caducee-web');
 const port = Number(env['CADUCEE_WEB_PORT'] ?? 5219);
+// The demo profile never reaches real endpoints (ARCHITECTURE.md §7).
+const endpoints = endpointsFor(mode, deployment);
+const psc = mode === 'normal' ? (pscConfigFromEnv(env) ?? endpoints.psc) : undefined;
 
 const web = await startWebHost({
   rendererDir: path.join(root, 'dist', 'renderer'),
@@ -42,7 +62,9 @@ const web = await startWebHost({
     platform: process.platform,
     ...(env['CADUCEE_POLICY_FILE'] ? { policyFile: env['CADUCEE_POLICY_FILE'] } : {}),
     logToConsole: env['CADUCEE_LOG_CONSOLE'] === '1',
-    card: cardConfigFromEnv(env),
+    ...endpoints,
+    card: endpoints.card ?? cardConfigFromEnv(env),
+    ...(psc ? { psc } : {}),
   },
 });
 

@@ -28,4 +28,17 @@ describe('logger', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['caducee.log', 'caducee.log.1', 'caducee.log.2']);
     expect(fs.statSync(path.join(dir, 'caducee.log')).size).toBeLessThanOrEqual(200);
   });
+
+  it('never throws into the caller: a removed folder is made again, an unwritable one drops the line', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caducee-log-'));
+    const logs = path.join(dir, 'logs');
+    const log = createLogger(createRotatingFileSink(logs));
+    fs.rmSync(logs, { recursive: true });
+    expect(() => log.error('after.cleanup')).not.toThrow();
+    expect(fs.readFileSync(path.join(logs, 'caducee.log'), 'utf8')).toContain('after.cleanup');
+    // A file where the folder should be: nothing can be written, nothing is thrown.
+    fs.rmSync(logs, { recursive: true });
+    fs.writeFileSync(logs, 'not a folder');
+    expect(() => log.warn('nowhere')).not.toThrow();
+  });
 });

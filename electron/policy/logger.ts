@@ -56,10 +56,17 @@ export function createRotatingFileSink(dir: string, maxBytes = 1_000_000, keep =
   };
   return {
     write(line) {
-      const bytes = Buffer.byteLength(line) + 1;
-      if (size + bytes > maxBytes) rotate();
-      fs.appendFileSync(file, `${line}\n`, { mode: 0o600 });
-      size += bytes;
+      // Logging never throws into the code that logs: a full disk or a folder removed under us
+      // (uninstall, a test's cleanup) must not turn a warning into a crash.
+      try {
+        const bytes = Buffer.byteLength(line) + 1;
+        if (size + bytes > maxBytes) rotate();
+        if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        fs.appendFileSync(file, `${line}\n`, { mode: 0o600 });
+        size += bytes;
+      } catch {
+        // dropped: there is nowhere left to say it
+      }
     },
   };
 }

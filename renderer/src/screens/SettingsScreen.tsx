@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { localeSchema, type AppInfo } from '../../../shared/api/index.js';
 import { ApiCallError } from '../api/client.js';
 import { ScreenTitle } from '../components/ScreenTitle.js';
+import { DirectorySection } from '../directory/DirectorySection.js';
+import { PscPanel } from '../psc/PscPanel.js';
 import type { SettingsState } from '../hooks/useSettings.js';
 import { AuditExport } from '../settings/AuditExport.js';
 import { CardTransfer } from '../settings/CardTransfer.js';
@@ -78,7 +80,9 @@ export function SettingsScreen({ info, settingsState }: Props) {
 
       <CardTransfer />
       <IdleLockSetting settingsState={settingsState} />
+      <PscPanel />
       <AuditExport />
+      <DirectorySection />
 
       <section className="panel" aria-labelledby={`${selectId}-about`}>
         <h2 id={`${selectId}-about`}>{t('settings.about.title')}</h2>
