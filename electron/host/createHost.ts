@@ -121,7 +121,10 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
       const folder = await changeFlag({ vault: open, mail, outbox }, p.replyToRowId, '\\Answered', true);
       if (folder !== null) mail.changed([folder]);
     },
-    onJobDone: () => mail.changed(['Outbox', config.mail?.sentFolder ?? 'Sent']),
+    onJobDone: () => {
+      mail.changed(['Outbox', config.mail?.sentFolder ?? 'Sent']);
+      mail.sentSoon();
+    },
     onChange: ({ active, connectivity }) => {
       events.emit('outbox.changed', { active, connectivity });
       if (status.pendingJobs === active && status.network === connectivity) return;

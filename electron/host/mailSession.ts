@@ -39,6 +39,11 @@ export interface MailSession {
   parseNow(messageRowId: number): Promise<void>;
   /** Tell the screens that stored messages changed (handlers call it after a local write). */
   changed(folders: readonly string[]): void;
+  /**
+   * A message left: fetch the Sent folder shortly, so the local row written at sending gives
+   * way to the server's copy (with its attachments) without waiting for the periodic resync.
+   */
+  sentSoon(): void;
 }
 
 /** What the mail session needs of Pro Santé Connect. */
@@ -210,7 +215,27 @@ export function createMailSession(options: {
     runInitialSync(s);
   };
 
+  let sentTimer: NodeJS.Timeout | undefined;
+  const SENT_SETTLE_MS = 1_500;
+  const syncSent = async () => {
+    const s = sync;
+    const v = vault;
+    if (s === undefined || v === undefined) return;
+    try {
+      const folder = await sentFolder(v);
+      const result = await s.syncFolder(folder, { onProgress });
+      set({ syncing: null });
+      if (result.added + result.updated + result.removed > 0) changed([folder]);
+      await afterChange([folder]);
+    } catch (error) {
+      // The periodic resync will bring it: nothing is lost, the local row stays meanwhile.
+      log.warn('mail.sent-sync.failed', { error: error instanceof Error ? error.name : 'unknown' });
+    }
+  };
+
   const stopSync = async () => {
+    if (sentTimer !== undefined) clearTimeout(sentTimer);
+    sentTimer = undefined;
     const s = sync;
     sync = undefined;
     if (s === undefined) return;
@@ -264,6 +289,14 @@ export function createMailSession(options: {
       set({ connectivity: demo ? 'online' : 'unknown', syncing: null });
     },
     status: () => ({ ...status }),
+    sentSoon() {
+      if (sync === undefined || sentTimer !== undefined) return;
+      sentTimer = setTimeout(() => {
+        sentTimer = undefined;
+        void syncSent();
+      }, SENT_SETTLE_MS);
+      sentTimer.unref();
+    },
     async syncNow() {
       const s = sync;
       if (s === undefined) {

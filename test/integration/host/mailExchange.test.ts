@@ -143,6 +143,14 @@ describe('messaging between two practitioners (real operator)', () => {
     await until(() => b<OutboxView>('outbox.list', {}), (v) => v.jobs.some((j) => j.kind === 'mail.mdn' && j.state === 'done') && v.jobs.filter((j) => j.kind === 'mail.mdn').length === 1, 30_000);
 
     const sent = await findMessage(hostA, 'Sent', sentSubject, 30_000);
+    // Without any explicit resync, the Sent copy arrives soon after the send and carries the PDF.
+    // (The local row may merge away between the list and the read: read again then.)
+    const sentWithPdf = await until(
+      async () => getMessage(hostA, (await findMessage(hostA, 'Sent', sentSubject)).id).catch(() => null),
+      (m) => m?.attachments.some((x) => x.filename === 'compte-rendu.pdf') === true,
+      15_000,
+    );
+    expect(sentWithPdf.value?.attachments.map((x) => x.filename)).toEqual(['compte-rendu.pdf']);
     const withReceipt = await until(
       async () => {
         await a('mail.syncNow', {});
