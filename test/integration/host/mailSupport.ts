@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CardView, MailMessageView, MailStatusView, MailSummaryView } from '../../../shared/api/index.js';
-import { createHost, type Host } from '../../../electron/host/createHost.js';
+import type { Host } from '../../../electron/host/createHost.js';
 import type { HostConfig } from '../../../electron/host/config.js';
 import type { TestMailServer, TestMailUser } from '../../peers/mail/mailServer.js';
 import type { TestCard } from '../../peers/softhsm/createTestCard.js';
-import { appCaller, callHost, until } from './support.js';
+import { callHost, hostOnTestCard, until } from './support.js';
 
 /**
  * Two practitioners on one machine for the messaging tests: two SoftHSM2 tokens in one token
@@ -14,18 +14,11 @@ import { appCaller, callHost, until } from './support.js';
  * hosts start, so nothing needs rediscovering).
  */
 export function mailHost(card: TestCard, dataDir: string, server: TestMailServer, user: TestMailUser, extra: Partial<HostConfig> = {}): Host {
-  process.env['SOFTHSM2_CONF'] = card.softhsmConf;
   const caFile = path.join(dataDir, 'operator-ca.pem');
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(caFile, server.tls.caPem);
   const endpoint = (port: number) => ({ host: '127.0.0.1', port, caFile, servername: 'localhost' });
-  return createHost({
-    mode: 'normal',
-    hostKind: 'web',
-    dataDir,
-    appVersion: 'test',
-    platform: 'linux',
-    trustedOrigins: [appCaller.origin],
+  return hostOnTestCard(card, dataDir, {
     card: { modulePath: card.modulePath, anchorFolders: [card.anchorsDir], crlSources: [card.crlPath], rescan: false, pollIntervalMs: 200 },
     mail: {
       address: user.address,
