@@ -111,6 +111,26 @@ describe('remote content of a message', () => {
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
+  it('never calls an address of the machine or of a private network, whatever name points there', async () => {
+    const calls: string[] = [];
+    const fakeFetch = (async (input: URL | RequestInfo) => {
+      calls.push(String(input));
+      return new Response(PNG, { status: 200, headers: { 'content-type': 'image/png' } });
+    }) as typeof fetch;
+    const names: Record<string, string[]> = {
+      'intranet.hopital.example': ['10.20.30.40'],
+      'rebind.example': ['193.51.24.1', '127.0.0.1'],
+      'cdn.example': ['193.51.24.1'],
+    };
+    const lookup = async (host: string) => names[host] ?? [];
+    const html = ['https://intranet.hopital.example/a.png', 'https://rebind.example/b.png', 'https://169.254.169.254/c.png', 'https://[::1]/d.png', 'https://unknown.example/e.png', 'https://cdn.example/logo.png']
+      .map((u) => `<img data-blocked-src="${u}" alt="x">`)
+      .join('');
+    const result = await inlineRemoteImages(html, { fetch: fakeFetch, lookup });
+    expect(calls).toEqual(['https://cdn.example/logo.png']);
+    expect(result).toMatchObject({ fetched: 1, refused: 5 });
+  });
+
   it('sanitises the result again', async () => {
     const result = await inlineRemoteImages(`<img data-blocked-src="${base}/logo.png" onerror="alert(1)"><a href="javascript:alert(1)">x</a>`, { allowLoopbackHttp: true });
     expect(result.fetched).toBe(1);

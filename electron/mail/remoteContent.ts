@@ -1,5 +1,8 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { JSDOM } from 'jsdom';
 import type { Logger } from '../policy/logger.js';
+import { isPublicAddress } from './publicAddress.js';
 import { sanitizeMailHtml } from './sync/sanitizeHtml.js';
 
 /**
@@ -12,7 +15,8 @@ import { sanitizeMailHtml } from './sync/sanitizeHtml.js';
  * it, for tests), at most `maxImages` images, `maxImageBytes` each and `maxTotalBytes` in all,
  * a timeout per image, at most 3 redirects (each checked like the first address), no cookies
  * and no credentials (Node's fetch keeps no cookie jar; none are set), only `image/*` answers
- * and never SVG (a document that can carry scripts). An image that fails stays blocked.
+ * and never SVG (a document that can carry scripts), never an address of the machine or of a
+ * private network (`publicAddress.ts`). An image that fails stays blocked.
  */
 export interface RemoteContentOptions {
   readonly allowLoopbackHttp?: boolean;
@@ -23,7 +27,11 @@ export interface RemoteContentOptions {
   readonly log?: Logger;
   /** Replaced in tests only to count calls; defaults to the global fetch. */
   readonly fetch?: typeof fetch;
+  /** Name resolution (tests give names private or public addresses); defaults to the system's. */
+  readonly lookup?: (hostname: string) => Promise<readonly string[]>;
 }
+
+const systemLookup = async (hostname: string): Promise<readonly string[]> => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
 export interface RemoteContentResult {
   readonly html: string;
@@ -74,10 +82,27 @@ async function readCapped(response: Response, cap: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function fetchImage(start: URL, options: Required<Pick<RemoteContentOptions, 'allowLoopbackHttp' | 'timeoutMs'>> & { cap: number; fetch: typeof fetch }): Promise<{ mime: string; data: Buffer }> {
+/** Every address the name resolves to must be public (the loopback test server excepted). */
+async function checkDestination(url: URL, allowLoopbackHttp: boolean, lookup: (hostname: string) => Promise<readonly string[]>): Promise<void> {
+  if (allowLoopbackHttp && url.hostname === '127.0.0.1') return;
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  let addresses: readonly string[];
+  try {
+    addresses = isIP(host) === 0 ? await lookup(host) : [host];
+  } catch {
+    throw new Refused('dns');
+  }
+  if (addresses.length === 0 || !addresses.every(isPublicAddress)) throw new Refused('private-address');
+}
+
+async function fetchImage(
+  start: URL,
+  options: Required<Pick<RemoteContentOptions, 'allowLoopbackHttp' | 'timeoutMs'>> & { cap: number; fetch: typeof fetch; lookup: (hostname: string) => Promise<readonly string[]> },
+): Promise<{ mime: string; data: Buffer }> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   let url = start;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+    await checkDestination(url, options.allowLoopbackHttp, options.lookup);
     const response = await options.fetch(url, { redirect: 'manual', credentials: 'omit', headers: { accept: 'image/*' }, signal, referrerPolicy: 'no-referrer' });
     if (response.status >= 300 && response.status < 400) {
       await response.body?.cancel().catch(() => undefined);
@@ -121,7 +146,7 @@ export async function inlineRemoteImages(html: string, options: RemoteContentOpt
     if (cache.has(raw)) dataUrl = cache.get(raw) ?? null;
     else if (url !== null && i < maxImages && budget > 0) {
       try {
-        const image = await fetchImage(url, { allowLoopbackHttp, timeoutMs, cap: Math.min(maxImageBytes, budget), fetch: doFetch });
+        const image = await fetchImage(url, { allowLoopbackHttp, timeoutMs, cap: Math.min(maxImageBytes, budget), fetch: doFetch, lookup: options.lookup ?? systemLookup });
         budget -= image.data.byteLength;
         dataUrl = `data:${image.mime};base64,${image.data.toString('base64')}`;
       } catch (error) {
