@@ -57,6 +57,26 @@ const endpointConfigSchema = z
     servername: z.string().optional(),
   })
   .strict();
+const oidSchema = z.string().regex(/^[0-2](\.(0|[1-9]\d*))+$/);
+const codeSchema = z.object({ code: z.string().min(1).max(64), scheme: oidSchema, displayName: z.string().min(1).max(200) }).strict();
+/**
+ * XDS metadata of the IHE_XDM archives this workstation sends ([UNCONFIRMED] values that depend
+ * on the structure: settings, with defaults in `electron/host/mailXdmBuild.ts`).
+ */
+export const xdmSettingsSchema = z
+  .object({
+    /** Assigning authority of local patient ids (the structure's OID). */
+    localPatientIdOid: oidSchema.optional(),
+    /** sourceId of the submissions and custodian of the CDA (the structure's OID). */
+    sourceOid: oidSchema.optional(),
+    classCode: codeSchema.optional(),
+    healthcareFacilityType: codeSchema.optional(),
+    practiceSetting: codeSchema.optional(),
+    contentType: codeSchema.optional(),
+  })
+  .strict();
+export type XdmSettings = z.output<typeof xdmSettingsSchema>;
+
 export const mailConfigSchema = z
   .object({
     address: z.string().email(),
@@ -81,6 +101,7 @@ export const mailConfigSchema = z
      * every message. Absent in normal mode: sending pauses with a clear message (needs-user).
      */
     productReference: z.string().optional(),
+    xdm: xdmSettingsSchema.optional(),
   })
   .strict();
 export type MailConfig = z.output<typeof mailConfigSchema>;

@@ -155,6 +155,7 @@ export function createHost(input: HostConfig, deps: HostDeps = {}): Host {
     mode: config.mode,
     insMode,
     appVersion: config.appVersion,
+    xdm: config.mail?.xdm,
     remoteContentAllowLoopbackHttp: config.mailRemoteContentAllowLoopbackHttp,
   });
   const directoryHandlers = createDirectoryHandlers({ vault, events, log, config: config.directory, tempDir: path.join(profile, 'tmp'), ...(deps.pickFile ? { pickFile: deps.pickFile } : {}) });

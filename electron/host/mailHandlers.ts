@@ -10,6 +10,7 @@ import type { Vault } from '../vault/client.js';
 import { changeFlag } from './mailFlagChange.js';
 import type { MailSession } from './mailSession.js';
 import { bareAddress, messageView, summaryView } from './mailViews.js';
+import type { XdmSettings } from './config.js';
 import { buildMessageXdm } from './mailXdmBuild.js';
 import { matchPendingXdm } from './mailXdmMatch.js';
 import type { OutboxSession } from './outboxSession.js';
@@ -44,6 +45,8 @@ export interface MailHandlerOptions {
   readonly mode: 'normal' | 'demo';
   readonly insMode: InsMode;
   readonly appVersion: string;
+  /** The deployment's IHE_XDM metadata settings (`mail.xdm`). */
+  readonly xdm?: XdmSettings | undefined;
   /** Tests only: remote images may come from http://127.0.0.1. */
   readonly remoteContentAllowLoopbackHttp?: boolean;
 }
@@ -206,7 +209,7 @@ export function createMailHandlers(options: MailHandlerOptions): MailHandlers {
           const state = options.card.getState();
           if (state.state !== 'signed-in') throw new ServiceError('LOCKED', 'xdm author needs the card');
           try {
-            const built = await buildMessageXdm({ mode: options.insMode, patient, author: state.profile, pdfs, appVersion: options.appVersion });
+            const built = await buildMessageXdm({ mode: options.insMode, patient, author: state.profile, pdfs, appVersion: options.appVersion, ...(options.xdm ? { settings: options.xdm } : {}) });
             xdm = { zip: built.zip, headers: { ...built.headers } };
           } catch (error) {
             if (!(error instanceof XdmError)) throw error;
