@@ -360,7 +360,7 @@ export function createCardService(options: CardServiceOptions): CardService {
       try {
         if (result.identity.profile.idNat.idNat !== s.identity.profile.idNat.idNat) {
           log.warn('card.other.refused', { reason: 'other-practitioner' });
-          return { kind: 'other-practitioner', message: 'Cette carte appartient à un autre professionnel : le coffre ne peut être transféré que vers votre propre nouvelle carte.' };
+          return { kind: 'other-practitioner', message: 'Cette carte appartient à un autre professionnel : le coffre ne peut être transféré que vers votre propre nouvelle carte.' };
         }
         const keyId = result.identity.authentication.keyId;
         const value = await fn({

@@ -43,14 +43,14 @@ export const REFUSAL_MESSAGES: Record<RefusalCode, string> = {
   'not-yet-valid': 'Le certificat de votre carte CPS n’est pas encore valide. Vérifiez la date et l’heure de cet ordinateur.',
   'untrusted-issuer':
     'Cette carte n’a pas été émise par une autorité de confiance (IGC-Santé). Vérifiez l’installation de la Cryptolib CPS ou utilisez une carte CPS valide.',
-  'bad-signature': 'Le certificat de la carte est altéré : sa signature ne correspond pas à l’autorité émettrice.',
+  'bad-signature': 'Le certificat de la carte est altéré : sa signature ne correspond pas à l’autorité émettrice.',
   'issuer-invalid': 'L’autorité qui a émis cette carte n’est pas valide (certificat d’autorité expiré ou non conforme).',
   'wrong-key-usage': 'Le certificat de la carte ne permet pas cet usage (authentification ou signature).',
   revoked: 'Cette carte CPS a été révoquée (opposition ou remplacement). Elle ne peut plus être utilisée.',
   'crl-unavailable':
-    'Impossible de vérifier que la carte n’est pas révoquée : aucune liste de révocation n’est disponible. Vérifiez la connexion au réseau puis réessayez.',
+    'Impossible de vérifier que la carte n’est pas révoquée : aucune liste de révocation n’est disponible. Vérifiez la connexion au réseau puis réessayez.',
   'crl-expired':
-    'Impossible de vérifier que la carte n’est pas révoquée : la liste de révocation est périmée depuis trop longtemps. Reconnectez cet ordinateur au réseau puis réessayez.',
+    'Impossible de vérifier que la carte n’est pas révoquée : la liste de révocation est périmée depuis trop longtemps. Reconnectez cet ordinateur au réseau puis réessayez.',
   'unsupported-critical-extension': 'Le certificat de la carte contient une extension critique non prise en charge.',
   unreadable: 'Le certificat de la carte est illisible.',
 };

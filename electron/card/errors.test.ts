@@ -38,7 +38,7 @@ describe('PKCS#11 error mapping', () => {
     const mapped = mapPkcs11Error(rv('CKR_PIN_INCORRECT'), 'C_Login', () => 'final-try');
     expect(mapped).toBeInstanceOf(WrongPinError);
     expect((mapped as WrongPinError).triesLeftHint).toBe('final-try');
-    expect(mapped.userMessage).toBe('Code PIN incorrect. Attention : il ne vous reste qu’un essai avant le blocage de la carte.');
+    expect(mapped.userMessage).toBe('Code PIN incorrect. Attention : il ne vous reste qu’un essai avant le blocage de la carte.');
   });
 
   it('CKR_PIN_INCORRECT whose re-read flags say locked → blocked; a failing re-read → plain wrong PIN', () => {
@@ -52,7 +52,7 @@ describe('PKCS#11 error mapping', () => {
   it('CKR_PIN_LOCKED → blocked with the PUK explanation; CKR_PIN_LEN_RANGE → bad format', () => {
     const locked = mapPkcs11Error(rv('CKR_PIN_LOCKED'), 'C_Login');
     expect(locked.code).toBe('pin-locked');
-    expect(locked.userMessage).toMatch(/^Carte bloquée : .*code de déblocage \(PUK.*hors de Caducée/);
+    expect(locked.userMessage).toMatch(/^Carte bloquée\u00a0: .*code de déblocage \(PUK.*hors de Caducée/);
     expect(mapPkcs11Error(rv('CKR_PIN_LEN_RANGE'), 'C_Login').code).toBe('pin-format');
   });
 

@@ -25,7 +25,7 @@ const MESSAGES: Record<CardErrorCode, string> = {
   'card-removed': 'La carte CPS a été retirée du lecteur. Réinsérez-la pour continuer.',
   'wrong-pin': 'Code PIN incorrect.',
   'pin-locked':
-    'Carte bloquée : trois codes PIN erronés ont été saisis. Débloquez-la avec votre code de déblocage (PUK, 8 chiffres, reçu avec la carte) hors de Caducée, par exemple avec l’outil de gestion de la carte CPS, puis réinsérez-la.',
+    'Carte bloquée : trois codes PIN erronés ont été saisis. Débloquez-la avec votre code de déblocage (PUK, 8 chiffres, reçu avec la carte) hors de Caducée, par exemple avec l’outil de gestion de la carte CPS, puis réinsérez-la.',
   'pin-format': 'Le code PIN de la carte CPS comporte 4 chiffres.',
   'not-signed-in': 'Identifiez-vous d’abord avec votre carte CPS et son code PIN.',
   'no-key': 'La carte ne contient pas la clé attendue (authentification ou signature).',
@@ -40,9 +40,9 @@ const MESSAGES: Record<CardErrorCode, string> = {
 export function wrongPinMessage(hint: PinStatus): string {
   switch (hint) {
     case 'final-try':
-      return 'Code PIN incorrect. Attention : il ne vous reste qu’un essai avant le blocage de la carte.';
+      return 'Code PIN incorrect. Attention : il ne vous reste qu’un essai avant le blocage de la carte.';
     case 'count-low':
-      return 'Code PIN incorrect. Attention : il vous reste peu d’essais avant le blocage de la carte.';
+      return 'Code PIN incorrect. Attention : il vous reste peu d’essais avant le blocage de la carte.';
     case 'locked':
       return MESSAGES['pin-locked'];
     case 'ok':

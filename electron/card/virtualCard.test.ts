@@ -98,7 +98,7 @@ describe('virtual card (demo mode)', () => {
     expect(await run('12')).toMatchObject({ kind: 'pin-format' });
     expect(provider.logins).toBe(0);
     expect(await run('0000')).toMatchObject({ kind: 'wrong-pin', triesLeftHint: 'count-low' });
-    expect(await run('0000')).toMatchObject({ kind: 'wrong-pin', triesLeftHint: 'final-try', message: 'Code PIN incorrect. Attention : il ne vous reste qu’un essai avant le blocage de la carte.' });
+    expect(await run('0000')).toMatchObject({ kind: 'wrong-pin', triesLeftHint: 'final-try', message: 'Code PIN incorrect. Attention : il ne vous reste qu’un essai avant le blocage de la carte.' });
     expect(provider.logins).toBe(2);
 
     const restarted = counting(createVirtualCard(dir));

@@ -104,7 +104,7 @@ export function demoMessages(now: number = Date.now(), xdmZip?: Buffer): DemoMes
       date: hours(5),
       from: `Laboratoire FICTIF-DÉMO <labo.fictif@${DOMAIN}>`,
       to: [ME],
-      subject: 'Résultats biologiques : accusé de lecture demandé (démonstration)',
+      subject: 'Résultats biologiques : accusé de lecture demandé (démonstration)',
       bodyText: 'Bonjour,\n\nLes résultats de Mme Marie EXEMPLE-DÉMO (patiente fictive) sont disponibles. Merci de nous confirmer leur lecture.\n\nLaboratoire FICTIF-DÉMO',
       flags: [],
       dispositionNotificationTo: `labo.fictif@${DOMAIN}`,

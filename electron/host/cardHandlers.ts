@@ -84,7 +84,7 @@ export function createCardHandlers(options: {
       } catch (error) {
         if (error instanceof VaultError) return { result: 'vault-error', code: error.code, message: error.userMessage };
         log.error('vault.transfer-failed', { error: error instanceof Error ? error.name : 'unknown' });
-        return { result: 'error', code: 'card-error', message: 'Le transfert vers la nouvelle carte a échoué. Réessayez ; l’ancienne carte ouvre toujours le coffre.' };
+        return { result: 'error', code: 'card-error', message: 'Le transfert vers la nouvelle carte a échoué. Réessayez ; l’ancienne carte ouvre toujours le coffre.' };
       }
     },
     'card.signOut': async () => {

@@ -23,7 +23,7 @@ const IDLE: ImportView = { state: 'idle', phase: null, bytesDone: 0, bytesTotal:
 const EVENT_INTERVAL_MS = 250;
 /** How often a running import checks that the session it started in is still open. */
 const SESSION_CHECK_MS = 500;
-const LOCKED_MESSAGE = 'La session a été verrouillée pendant l’import de l’annuaire : import interrompu. L’annuaire actuel est conservé.';
+const LOCKED_MESSAGE = 'La session a été verrouillée pendant l’import de l’annuaire : import interrompu. L’annuaire actuel est conservé.';
 const INTERNAL_MESSAGE = 'L’import de l’annuaire a échoué (erreur interne, détail dans le journal). L’annuaire actuel est conservé.';
 
 export interface DirectoryHandlersOptions {

@@ -52,7 +52,7 @@ export interface PscForMail {
 }
 
 const PSC_SIGN_IN = 'Connectez-vous avec Pro Santé Connect pour relever votre messagerie MSSanté.';
-const PSC_EXPIRED = 'Votre session Pro Santé Connect a expiré : reconnectez-vous pour relever votre messagerie.';
+const PSC_EXPIRED = 'Votre session Pro Santé Connect a expiré : reconnectez-vous pour relever votre messagerie.';
 
 function offlineFailure(error: MailSyncError): Error {
   // Read by the outbox (`toJobFailure`): an unreachable server pauses the peer, a refused login waits for the user.
@@ -331,7 +331,7 @@ export function createMailSession(options: {
       const v = vault;
       const s = sync;
       if (v === undefined || s === undefined) {
-        throw Object.assign(new Error('mail sync not running'), { kind: 'transient', code: 'imap-not-connected', userMessage: 'Messagerie non connectée : la modification sera envoyée au retour de la connexion.', offline: true });
+        throw Object.assign(new Error('mail sync not running'), { kind: 'transient', code: 'imap-not-connected', userMessage: 'Messagerie non connectée : la modification sera envoyée au retour de la connexion.', offline: true });
       }
       const loc = await v.messageLocation(p.messageRowId);
       if (loc === null || loc.folder !== p.folder || loc.uid !== p.uid) return 'gone';

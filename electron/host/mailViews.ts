@@ -21,7 +21,7 @@ export function summaryView(m: MailboxSummary): MailSummaryView {
   };
 }
 
-const XDM_PENDING = 'Rapprochement avec le dossier patient en cours : rien n’est rattaché pour l’instant.';
+const XDM_PENDING = 'Rapprochement avec le dossier patient en cours : rien n’est rattaché pour l’instant.';
 
 function xdmView(x: MailboxMessage['xdm']): MailMessageView['xdm'] {
   if (x === null) return null;

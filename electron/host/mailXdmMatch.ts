@@ -7,8 +7,8 @@ import type { Vault } from '../vault/client.js';
 /** What the reading pane says about a received IHE_XDM archive, by verdict. */
 export const XDM_MESSAGES = {
   linked: 'Document rattaché automatiquement au dossier du patient (INS et traits d’identité identiques).',
-  'to-review': 'Patient à vérifier : l’identité du document ne correspond pas exactement à un patient de ce poste. Rien n’a été rattaché.',
-  'unknown-patient': 'Patient inconnu sur ce poste : le document n’a été rattaché à aucun dossier.',
+  'to-review': 'Patient à vérifier : l’identité du document ne correspond pas exactement à un patient de ce poste. Rien n’a été rattaché.',
+  'unknown-patient': 'Patient inconnu sur ce poste : le document n’a été rattaché à aucun dossier.',
   missing: 'L’archive IHE_XDM.ZIP annoncée est introuvable dans le message.',
 } as const;
 

@@ -46,7 +46,7 @@ export interface PatientHandlerOptions {
   readonly insiTokenTtlMs?: number;
 }
 
-export const INSI_NOT_CONFIGURED = 'Téléservice INSi non configuré : l’identité ne peut pas être vérifiée depuis ce poste. Contactez votre support informatique.';
+export const INSI_NOT_CONFIGURED = 'Téléservice INSi non configuré : l’identité ne peut pas être vérifiée depuis ce poste. Contactez votre support informatique.';
 
 interface Session {
   readonly vault: Vault;
@@ -265,7 +265,7 @@ export function createPatientHandlers(options: PatientHandlerOptions): PatientHa
       pendingInsi.delete(token); // single use, whatever happens next
       if (pending === undefined || pending.expiresAt <= now() || pending.vault !== s.vault || pending.actor !== s.actor || pending.patientId !== id) {
         log.warn('patients.insi-token-refused', { id });
-        return { ok: false, code: 'insi-token-invalid', message: 'Cette réponse du téléservice INSi n’est plus valable (expirée, déjà utilisée ou d’un autre patient) : relancez la vérification.' };
+        return { ok: false, code: 'insi-token-invalid', message: 'Cette réponse du téléservice INSi n’est plus valable (expirée, déjà utilisée ou d’un autre patient) : relancez la vérification.' };
       }
       // The user compared INSi's traits with the file as it was then: a change since needs a new look.
       if (pending.version !== version) return refusal(new IdentityError('version-conflict'));

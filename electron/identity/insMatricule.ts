@@ -57,7 +57,7 @@ export function checkMatricule(input: string, key?: string): MatriculeCheck {
     return {
       ok: false,
       refusal: 'matricule-format',
-      message: 'Matricule INS mal formé : 13 caractères (chiffres, 2A ou 2B pour la Corse) suivis d’une clé de 2 chiffres sont attendus.',
+      message: 'Matricule INS mal formé : 13 caractères (chiffres, 2A ou 2B pour la Corse) suivis d’une clé de 2 chiffres sont attendus.',
     };
   }
   const expected = computeInsKey(matricule);
@@ -65,7 +65,7 @@ export function checkMatricule(input: string, key?: string): MatriculeCheck {
     return {
       ok: false,
       refusal: 'matricule-key',
-      message: 'La clé du matricule INS ne correspond pas au numéro : erreur de saisie ou numéro altéré. L’identité n’est pas utilisée.',
+      message: 'La clé du matricule INS ne correspond pas au numéro : erreur de saisie ou numéro altéré. L’identité n’est pas utilisée.',
     };
   }
   return { ok: true, value: { matricule, key: givenKey } };

@@ -38,10 +38,10 @@ const ACCEPTED: Record<InsMode, readonly InsKind[]> = {
 };
 
 const MESSAGES: Record<OidRefusal, string> = {
-  'oid-unknown': 'Type d’INS inconnu (OID non reconnu) : cette identité ne peut pas être rattachée automatiquement.',
-  'oid-test-refused': 'Cette INS est une identité de test : elle est refusée en exploitation réelle.',
-  'oid-demo-refused': 'Cette INS est une identité de démonstration : elle est refusée hors du mode démonstration.',
-  'oid-real-in-demo': 'Le mode démonstration n’accepte que des identités de démonstration : cette INS réelle ou de test est refusée.',
+  'oid-unknown': 'Type d’INS inconnu (OID non reconnu) : cette identité ne peut pas être rattachée automatiquement.',
+  'oid-test-refused': 'Cette INS est une identité de test : elle est refusée en exploitation réelle.',
+  'oid-demo-refused': 'Cette INS est une identité de démonstration : elle est refusée hors du mode démonstration.',
+  'oid-real-in-demo': 'Le mode démonstration n’accepte que des identités de démonstration : cette INS réelle ou de test est refusée.',
 };
 
 /** May an INS of this OID be used (stored, matched, sent) in this mode? */

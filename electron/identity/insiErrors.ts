@@ -3,13 +3,13 @@ export const insiErrorCodes = ['insi-config', 'insi-transport-refused', 'insi-ti
 export type InsiErrorCode = (typeof insiErrorCodes)[number];
 
 const MESSAGES: Record<InsiErrorCode, string> = {
-  'insi-config': 'Le téléservice INSi n’est pas configuré (adresse, certificat logiciel IGC-Santé ou numéro d’autorisation manquant) : contactez votre support informatique.',
-  'insi-transport-refused': 'Connexion au téléservice INSi refusée : seule une adresse HTTPS est autorisée (HTTP uniquement vers ce poste, pour les tests).',
-  'insi-timeout': 'Le téléservice INSi n’a pas répondu à temps. L’identité n’a pas été modifiée ; réessayez dans quelques instants.',
-  'insi-network': 'Le téléservice INSi est injoignable (réseau ou certificat). L’identité n’a pas été modifiée ; vérifiez la connexion et réessayez.',
-  'insi-http': 'Le téléservice INSi a renvoyé une erreur inattendue. L’identité n’a pas été modifiée ; réessayez plus tard.',
+  'insi-config': 'Le téléservice INSi n’est pas configuré (adresse, certificat logiciel IGC-Santé ou numéro d’autorisation manquant) : contactez votre support informatique.',
+  'insi-transport-refused': 'Connexion au téléservice INSi refusée : seule une adresse HTTPS est autorisée (HTTP uniquement vers ce poste, pour les tests).',
+  'insi-timeout': 'Le téléservice INSi n’a pas répondu à temps. L’identité n’a pas été modifiée ; réessayez dans quelques instants.',
+  'insi-network': 'Le téléservice INSi est injoignable (réseau ou certificat). L’identité n’a pas été modifiée ; vérifiez la connexion et réessayez.',
+  'insi-http': 'Le téléservice INSi a renvoyé une erreur inattendue. L’identité n’a pas été modifiée ; réessayez plus tard.',
   'insi-soap-fault': 'Le téléservice INSi a refusé la demande.',
-  'insi-bad-response': 'La réponse du téléservice INSi est illisible ou incohérente : elle n’a pas été prise en compte.',
+  'insi-bad-response': 'La réponse du téléservice INSi est illisible ou incohérente : elle n’a pas été prise en compte.',
 };
 
 export class InsiError extends Error {

@@ -49,7 +49,7 @@ export type TraitsCheck = { readonly ok: true; readonly traits: PatientTraits } 
 const BIRTHPLACE = /^(?:\d{5}|2[AB]\d{3})$/;
 
 export function checkBirthDate(value: string, today: Date = new Date()): string | null {
-  if (/^\d{4}-00-\d{2}$|^\d{4}-\d{2}-00$/.test(value)) return 'Date de naissance partielle (jour ou mois inconnu) : non prise en charge pour l’instant.';
+  if (/^\d{4}-00-\d{2}$|^\d{4}-\d{2}-00$/.test(value)) return 'Date de naissance partielle (jour ou mois inconnu) : non prise en charge pour l’instant.';
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (m === null) return 'Date de naissance attendue au format AAAA-MM-JJ.';
   const date = new Date(`${value}T00:00:00Z`);
@@ -59,8 +59,8 @@ export function checkBirthDate(value: string, today: Date = new Date()): string 
 }
 
 export function checkBirthPlace(value: string): string | null {
-  if (!BIRTHPLACE.test(value)) return 'Lieu de naissance : code INSEE (COG) de 5 caractères attendu (chiffres, 2A/2B pour la Corse, 99xxx pour l’étranger).';
-  if (value === '99100') return 'Lieu de naissance : 99100 (France) n’est pas une commune ; indiquez le code de la commune.';
+  if (!BIRTHPLACE.test(value)) return 'Lieu de naissance : code INSEE (COG) de 5 caractères attendu (chiffres, 2A/2B pour la Corse, 99xxx pour l’étranger).';
+  if (value === '99100') return 'Lieu de naissance : 99100 (France) n’est pas une commune ; indiquez le code de la commune.';
   return null;
 }
 
@@ -78,7 +78,7 @@ export function checkTraits(input: TraitsInput, today: Date = new Date()): Trait
   const firstNames = splitFirstNames(input.firstNames);
   if (firstNames.length === 0 || !firstNames.every(isWellFormedName)) problems.push({ field: 'firstNames', message: 'Prénom(s) de naissance absent(s) ou contenant des caractères non admis.' });
   const sex = input.sex.trim().toUpperCase();
-  if (sex !== 'M' && sex !== 'F') problems.push({ field: 'sex', message: 'Sexe : M ou F attendu (valeurs de l’INS).' });
+  if (sex !== 'M' && sex !== 'F') problems.push({ field: 'sex', message: 'Sexe : M ou F attendu (valeurs de l’INS).' });
   const birthDate = input.birthDate.trim();
   const dateProblem = checkBirthDate(birthDate, today);
   if (dateProblem !== null) problems.push({ field: 'birthDate', message: dateProblem });
@@ -89,9 +89,9 @@ export function checkTraits(input: TraitsInput, today: Date = new Date()): Trait
     if (p !== null) problems.push({ field: 'birthPlace', message: p });
   }
   const usedName = optionalName(input.usedName);
-  if (usedName !== null && !isWellFormedName(usedName)) problems.push({ field: 'usedName', message: 'Nom utilisé : caractères non admis.' });
+  if (usedName !== null && !isWellFormedName(usedName)) problems.push({ field: 'usedName', message: 'Nom utilisé : caractères non admis.' });
   const usedFirstName = optionalName(input.usedFirstName);
-  if (usedFirstName !== null && !isWellFormedName(usedFirstName)) problems.push({ field: 'usedFirstName', message: 'Prénom utilisé : caractères non admis.' });
+  if (usedFirstName !== null && !isWellFormedName(usedFirstName)) problems.push({ field: 'usedFirstName', message: 'Prénom utilisé : caractères non admis.' });
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, traits: { birthName, firstNames, sex: sex as Sex, birthDate, birthPlace, usedName, usedFirstName } };
 }

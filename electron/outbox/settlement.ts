@@ -3,8 +3,8 @@ import type { OutboxJobRow, OutboxSettlement } from '../vault/repo/outboxJobs.js
 import { nextDelayMs, type RetryPolicy } from './backoff.js';
 import type { JobFailure, JobKind, JobResult } from './types.js';
 
-export const INVALID_MESSAGE = 'Données de cet envoi illisibles (version précédente ?) : mis de côté, à vérifier.';
-const EXHAUSTED = 'Échecs répétés : envoi à vérifier.';
+export const INVALID_MESSAGE = 'Données de cet envoi illisibles (version précédente ?) : mis de côté, à vérifier.';
+const EXHAUSTED = 'Échecs répétés : envoi à vérifier.';
 
 /** What a handler's answer means for the stored job. */
 export function settleResult(job: OutboxJobRow, kind: JobKind, log: Logger, result: JobResult): OutboxSettlement {

@@ -90,5 +90,5 @@ export function toJobFailure(error: unknown): JobFailure {
     };
   }
   // An unexpected exception in a handler: assume the worst (it may have sent), retry later.
-  return { kind: 'transient', code: 'internal', userMessage: 'Erreur interne pendant l’envoi : nouvel essai automatique.', mayHaveReached: true };
+  return { kind: 'transient', code: 'internal', userMessage: 'Erreur interne pendant l’envoi : nouvel essai automatique.', mayHaveReached: true };
 }

@@ -25,7 +25,7 @@ const MESSAGES: Record<PscErrorCode, string> = {
   'discovery-failed': 'Pro Santé Connect est injoignable ou sa configuration est invalide. Réessayez plus tard.',
   'no-pending-sign-in': 'Aucune connexion Pro Santé Connect n’est en cours. Recommencez la connexion.',
   'state-mismatch':
-    'La réponse de Pro Santé Connect ne correspond pas à la connexion en cours. Par sécurité, elle a été refusée : recommencez la connexion.',
+    'La réponse de Pro Santé Connect ne correspond pas à la connexion en cours. Par sécurité, elle a été refusée : recommencez la connexion.',
   'sign-in-refused': 'La connexion à Pro Santé Connect a été refusée ou annulée.',
   'token-exchange-failed': 'Pro Santé Connect n’a pas validé la connexion. Recommencez la connexion.',
   'acr-too-low':

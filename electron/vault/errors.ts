@@ -20,23 +20,23 @@ export type VaultErrorCode = (typeof vaultErrorCodes)[number];
 
 const MESSAGES: Record<VaultErrorCode, string> = {
   'wrong-key':
-    'La clé ne correspond pas à ce coffre : il a été créé avec une autre carte CPS ou une autre clé. Insérez la carte qui l’a créé, ou utilisez votre code de récupération.',
+    'La clé ne correspond pas à ce coffre : il a été créé avec une autre carte CPS ou une autre clé. Insérez la carte qui l’a créé, ou utilisez votre code de récupération.',
   corrupt:
-    'Le coffre local est endommagé ou a été modifié en dehors de Caducée : il ne peut pas être ouvert. Vos données du serveur ne sont pas perdues ; contactez votre support informatique avant toute autre action.',
+    'Le coffre local est endommagé ou a été modifié en dehors de Caducée : il ne peut pas être ouvert. Vos données du serveur ne sont pas perdues ; contactez votre support informatique avant toute autre action.',
   'too-new':
-    'Ce coffre a été créé par une version plus récente de Caducée. Installez la dernière version de Caducée pour l’ouvrir ; il n’a pas été modifié.',
+    'Ce coffre a été créé par une version plus récente de Caducée. Installez la dernière version de Caducée pour l’ouvrir ; il n’a pas été modifié.',
   'driver-unencrypted':
-    'Le module de chiffrement de la base locale est absent : Caducée refuse de démarrer plutôt que d’écrire des données en clair. Réinstallez Caducée.',
+    'Le module de chiffrement de la base locale est absent : Caducée refuse de démarrer plutôt que d’écrire des données en clair. Réinstallez Caducée.',
   'unseal-failed':
-    'Le trousseau du système (coffre-fort du système d’exploitation) n’a pas pu déverrouiller la clé du coffre, par exemple après un changement de session ou de poste. Aucune donnée n’est perdue : ouvrez le coffre avec votre code de récupération, puis Caducée protégera à nouveau la clé.',
+    'Le trousseau du système (coffre-fort du système d’exploitation) n’a pas pu déverrouiller la clé du coffre, par exemple après un changement de session ou de poste. Aucune donnée n’est perdue : ouvrez le coffre avec votre code de récupération, puis Caducée protégera à nouveau la clé.',
   'unwrap-failed':
-    'Cette carte CPS ne peut pas ouvrir ce coffre : il a été protégé pour une autre carte. Insérez la carte qui l’a créé, ou utilisez votre code de récupération.',
+    'Cette carte CPS ne peut pas ouvrir ce coffre : il a été protégé pour une autre carte. Insérez la carte qui l’a créé, ou utilisez votre code de récupération.',
   'recovery-code-invalid':
     'Ce code de récupération est incorrect. Vérifiez sa saisie (24 caractères, les tirets sont facultatifs).',
   'keys-file-invalid':
-    'Le fichier des clés du coffre (vault-keys.json) est illisible ou incomplet. Aucune donnée n’a été effacée ; contactez votre support informatique.',
+    'Le fichier des clés du coffre (vault-keys.json) est illisible ou incomplet. Aucune donnée n’a été effacée ; contactez votre support informatique.',
   locked: 'Le coffre est verrouillé. Identifiez-vous avec votre carte CPS pour le rouvrir.',
-  'vault-error': 'Erreur du coffre local. Réessayez ; si le problème persiste, contactez votre support informatique.',
+  'vault-error': 'Erreur du coffre local. Réessayez ; si le problème persiste, contactez votre support informatique.',
 };
 
 export class VaultError extends Error {

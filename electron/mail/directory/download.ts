@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import fs from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -91,6 +92,7 @@ export async function downloadExtraction(options: DownloadOptions): Promise<Down
   options.signal?.addEventListener('abort', onCancel, { once: true });
 
   let headersReceived = false;
+  let out: fs.WriteStream | undefined;
   try {
     let response: Response | undefined;
     for (let hop = 0; ; hop += 1) {
@@ -118,10 +120,15 @@ export async function downloadExtraction(options: DownloadOptions): Promise<Down
       touch();
       options.onProgress?.(bytes, declared);
     });
-    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), counter, fs.createWriteStream(options.dest, { mode: 0o600 }));
+    out = fs.createWriteStream(options.dest, { mode: 0o600 });
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), counter, out);
     if (declared !== null && counter.bytes !== declared) throw new DirectorySourceError('truncated', `${counter.bytes} of ${declared} bytes`);
     return { bytes: counter.bytes, host: url.host };
   } catch (error) {
+    // A stream destroyed while its file was still opening creates that file afterwards: wait
+    // for it to close (bounded) so the removal below really leaves nothing behind.
+    const writer = out;
+    if (writer !== undefined && !writer.closed) await Promise.race([once(writer, 'close'), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]).catch(() => undefined);
     await fs.promises.rm(options.dest, { force: true }).catch(() => undefined);
     if (isAborted(options.signal)) throw new DirectoryImportAborted();
     if (timedOut !== null) throw new DirectorySourceError('timeout', `${timedOut} timeout`);

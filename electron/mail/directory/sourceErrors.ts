@@ -21,18 +21,18 @@ export type DirectorySourceCode =
 const KEPT = ' L’annuaire actuel est conservé.';
 
 const MESSAGES: Record<DirectorySourceCode, string> = {
-  'address-refused': 'L’adresse de téléchargement de l’annuaire est refusée : seule une adresse https est acceptée.',
-  network: 'Téléchargement de l’annuaire impossible : le serveur ne répond pas (réseau indisponible ou adresse inconnue).',
+  'address-refused': 'L’adresse de téléchargement de l’annuaire est refusée : seule une adresse https est acceptée.',
+  network: 'Téléchargement de l’annuaire impossible : le serveur ne répond pas (réseau indisponible ou adresse inconnue).',
   'http-status': 'Le serveur de l’Annuaire Santé a répondu par une erreur',
   timeout: 'Le téléchargement de l’annuaire a dépassé le délai autorisé.',
   truncated: 'Le téléchargement de l’annuaire s’est interrompu avant la fin du fichier.',
-  'too-large': 'Le fichier de l’annuaire dépasse la taille maximale acceptée : il est refusé par précaution.',
+  'too-large': 'Le fichier de l’annuaire dépasse la taille maximale acceptée : il est refusé par précaution.',
   'not-a-zip': 'Le fichier ZIP de l’annuaire est illisible ou endommagé.',
   'no-extraction': 'Le fichier ZIP ne contient pas d’extraction « Extraction_Correspondance_MSSante_….txt ».',
-  'several-extractions': 'Le fichier ZIP contient plusieurs extractions « Extraction_Correspondance_MSSante » : impossible de choisir.',
-  'unsafe-entry': 'Le fichier ZIP contient un chemin de fichier dangereux (chemin absolu, « .. » ou lien symbolique) : il est refusé.',
-  encrypted: 'L’extraction contenue dans le fichier ZIP est protégée par un mot de passe : elle ne peut pas être lue.',
-  ratio: 'Le fichier ZIP est anormalement compressé (possible « bombe zip ») : il est refusé.',
+  'several-extractions': 'Le fichier ZIP contient plusieurs extractions « Extraction_Correspondance_MSSante » : impossible de choisir.',
+  'unsafe-entry': 'Le fichier ZIP contient un chemin de fichier dangereux (chemin absolu, « .. » ou lien symbolique) : il est refusé.',
+  encrypted: 'L’extraction contenue dans le fichier ZIP est protégée par un mot de passe : elle ne peut pas être lue.',
+  ratio: 'Le fichier ZIP est anormalement compressé (possible « bombe zip ») : il est refusé.',
   unsupported: 'Le fichier ZIP utilise une méthode de compression non prise en charge.',
 };
 

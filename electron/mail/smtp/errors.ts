@@ -72,18 +72,18 @@ export function classifySubmissionError(error: unknown, authType?: MailboxAuth['
   // (no AUTH command), the operator's only way to refuse the certificate.
   if (code === 'EAUTH' || code === 'ENOAUTH' || code === 'EOAUTH2' || e.authenticationFailed === true || responseCode === 535 || responseCode === 534 || responseCode === 530 || /^5\d\d[ -]5\.7\.8\b/.test(response)) {
     if (authType === 'certificate') return new MailFailure('needs-user', 'auth:certificate', certificateUserMessage('refused'));
-    return new MailFailure('needs-user', 'auth', 'Le serveur de messagerie a refusé l’identification : reconnectez-vous (mot de passe ou Pro Santé Connect).');
+    return new MailFailure('needs-user', 'auth', 'Le serveur de messagerie a refusé l’identification : reconnectez-vous (mot de passe ou Pro Santé Connect).');
   }
   if (code === 'ETLS' || code === 'EREQUIRETLS' || /certificate|self.signed|SSL|TLS/i.test(String(e.message ?? '')) && responseCode === 0 && code !== 'ETIMEDOUT') {
     // A handshake that fails is indistinguishable from a captive portal or a broken link.
-    return new MailFailure('transient', `tls:${system}`, 'Connexion sécurisée au serveur de messagerie impossible : le message partira dès qu’elle sera rétablie.', { offline: true });
+    return new MailFailure('transient', `tls:${system}`, 'Connexion sécurisée au serveur de messagerie impossible : le message partira dès qu’elle sera rétablie.', { offline: true });
   }
   if (code === 'EDNS' || NETWORK_CODES.has(system) || code === 'ECONNECTION' || code === 'ESOCKET' || code === 'ETIMEDOUT') {
     const offline = command === 'CONN' || system === 'ECONNREFUSED' || system === 'ENOTFOUND' || system === 'EAI_AGAIN' || code === 'EDNS';
-    return new MailFailure('transient', `network:${system}`, 'Serveur de messagerie injoignable : le message partira dès que la connexion sera rétablie.', { offline, mayHaveReached: reached && !offline });
+    return new MailFailure('transient', `network:${system}`, 'Serveur de messagerie injoignable : le message partira dès que la connexion sera rétablie.', { offline, mayHaveReached: reached && !offline });
   }
   if (code === 'EENVELOPE' && responseCode >= 500) {
-    return new MailFailure('permanent', `smtp:${responseCode}`, 'Destinataire refusé par le serveur : vérifiez l’adresse MSSanté.');
+    return new MailFailure('permanent', `smtp:${responseCode}`, 'Destinataire refusé par le serveur : vérifiez l’adresse MSSanté.');
   }
   if (responseCode >= 400 && responseCode < 500) {
     const hint = retryHintMs(response);

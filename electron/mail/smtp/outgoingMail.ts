@@ -58,11 +58,11 @@ const NIL = /^[\x21-\x7e][\x20-\x7e]{0,126}$/;
 export function mssNil(settings: { readonly mode: 'normal' | 'demo'; readonly productReference?: string | undefined }): string {
   const value = settings.productReference?.trim();
   if (value !== undefined && value !== '') {
-    if (!NIL.test(value)) throw new MailFailure('needs-user', 'mss-nil-invalid', 'La référence produit MSSanté (X-MSS-NIL) des réglages est mal formée : corrigez-la.');
+    if (!NIL.test(value)) throw new MailFailure('needs-user', 'mss-nil-invalid', 'La référence produit MSSanté (X-MSS-NIL) des réglages est mal formée : corrigez-la.');
     return value;
   }
   if (settings.mode === 'demo') return 'CADUCEE-DEMO';
-  throw new MailFailure('needs-user', 'mss-nil-missing', 'La référence produit MSSanté (X-MSS-NIL) manque dans les réglages : aucun message ne peut partir sans elle.');
+  throw new MailFailure('needs-user', 'mss-nil-missing', 'La référence produit MSSanté (X-MSS-NIL) manque dans les réglages : aucun message ne peut partir sans elle.');
 }
 
 function headersOf(mail: OutgoingMail): Record<string, string> {

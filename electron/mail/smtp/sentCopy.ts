@@ -17,10 +17,10 @@ export interface SentCopyClient {
 
 function imapFailure(error: unknown): MailFailure {
   const e = error as { code?: unknown; authenticationFailed?: unknown; message?: unknown };
-  if (e.authenticationFailed === true) return new MailFailure('needs-user', 'imap:auth', 'La boîte aux lettres a refusé l’identification : reconnectez-vous.');
+  if (e.authenticationFailed === true) return new MailFailure('needs-user', 'imap:auth', 'La boîte aux lettres a refusé l’identification : reconnectez-vous.');
   const code = typeof e.code === 'string' ? e.code : 'EIMAP';
   const offline = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'NoConnection'].includes(code);
-  return new MailFailure('transient', `imap:${code}`, 'Vérification dans « Envoyés » impossible pour l’instant : nouvel essai automatique.', { offline, mayHaveReached: true });
+  return new MailFailure('transient', `imap:${code}`, 'Vérification dans « Envoyés » impossible pour l’instant : nouvel essai automatique.', { offline, mayHaveReached: true });
 }
 
 export function createSentCopyClient(settings: MailAccountSettings, log: Logger): SentCopyClient {

@@ -25,10 +25,10 @@ export class MailSyncError extends Error {
 }
 
 const MESSAGES: Record<MailSyncErrorKind, string> = {
-  auth: 'Le serveur de messagerie a refusé l’identification : reconnectez-vous (mot de passe ou Pro Santé Connect).',
-  tls: 'Connexion sécurisée au serveur de messagerie impossible (certificat ou chiffrement refusé) : la messagerie est hors ligne.',
-  offline: 'Serveur de messagerie injoignable : la messagerie est hors ligne, elle se mettra à jour au retour de la connexion.',
-  server: 'Le serveur de messagerie a refusé l’opération : réessayez plus tard.',
+  auth: 'Le serveur de messagerie a refusé l’identification : reconnectez-vous (mot de passe ou Pro Santé Connect).',
+  tls: 'Connexion sécurisée au serveur de messagerie impossible (certificat ou chiffrement refusé) : la messagerie est hors ligne.',
+  offline: 'Serveur de messagerie injoignable : la messagerie est hors ligne, elle se mettra à jour au retour de la connexion.',
+  server: 'Le serveur de messagerie a refusé l’opération : réessayez plus tard.',
   'not-found': 'Ce message ou ce dossier n’existe plus sur le serveur de messagerie.',
 };
 

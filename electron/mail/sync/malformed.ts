@@ -6,7 +6,7 @@ import type { ParsedCompletion } from '../../vault/repo/mailParse.js';
  */
 
 /** Shown in place of the body when the MIME structure cannot be read (the raw text stays searchable). */
-export const MALFORMED_MARKER = '[Message mal formé : sa structure MIME est illisible. Le texte brut est affiché tel quel.]';
+export const MALFORMED_MARKER = '[Message mal formé : sa structure MIME est illisible. Le texte brut est affiché tel quel.]';
 const MAX_RAW_TEXT = 200_000;
 
 function headerBlock(source: Buffer): string {

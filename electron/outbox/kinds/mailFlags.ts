@@ -49,7 +49,7 @@ export function createMailFlagsKind(options: MailFlagsKindOptions): JobKind<Mail
     concurrency: 1,
     async run(p): Promise<JobResult> {
       const result = await options.store(p);
-      return result === 'gone' ? { outcome: 'done', note: { code: 'message-gone', message: 'Message supprimé entre-temps : rien à mettre à jour.' } } : { outcome: 'done' };
+      return result === 'gone' ? { outcome: 'done', note: { code: 'message-gone', message: 'Message supprimé entre-temps : rien à mettre à jour.' } } : { outcome: 'done' };
     },
     probe: () => options.probe(),
   };

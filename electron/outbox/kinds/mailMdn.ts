@@ -102,7 +102,7 @@ export function createMailMdnKind(options: MailMdnKindOptions): JobKind<MailMdnP
     const existing = clients.get(address);
     if (existing !== undefined) return existing;
     const settings = options.accounts.find((a) => a.address === address);
-    if (settings === undefined) throw new MailFailure('needs-user', 'account-unknown', 'Ce compte de messagerie n’est plus configuré : vérifiez les réglages.');
+    if (settings === undefined) throw new MailFailure('needs-user', 'account-unknown', 'Ce compte de messagerie n’est plus configuré : vérifiez les réglages.');
     const created = { settings, submission: createSubmissionClient({ ...settings, maxConnections: 1 }, options.log), sent: createSentCopyClient(settings, options.log) };
     clients.set(address, created);
     return created;

@@ -209,7 +209,7 @@ export function createMailSendKind(options: MailSendKindOptions): JobKind<MailSe
     const existing = clients.get(address);
     if (existing !== undefined) return existing;
     const settings = options.accounts.find((a) => a.address === address);
-    if (settings === undefined) throw new MailFailure('needs-user', 'account-unknown', 'Ce compte de messagerie n’est plus configuré : vérifiez les réglages.');
+    if (settings === undefined) throw new MailFailure('needs-user', 'account-unknown', 'Ce compte de messagerie n’est plus configuré : vérifiez les réglages.');
     const created = { settings, submission: createSubmissionClient(settings, options.log), sent: createSentCopyClient(settings, options.log) };
     clients.set(address, created);
     return created;

@@ -153,11 +153,11 @@ describe('CardService sign-in on the SoftHSM2 test CPS', () => {
     expect(await service.signIn('0000')).toMatchObject({ kind: 'wrong-pin', triesLeftHint: 'count-low' });
     const second = await service.signIn('0001');
     expect(second).toMatchObject({ kind: 'wrong-pin', triesLeftHint: 'final-try' });
-    expect(second.kind === 'wrong-pin' && second.message).toBe('Code PIN incorrect. Attention : il ne vous reste qu’un essai avant le blocage de la carte.');
+    expect(second.kind === 'wrong-pin' && second.message).toBe('Code PIN incorrect. Attention : il ne vous reste qu’un essai avant le blocage de la carte.');
     expect(service.getState()).toMatchObject({ state: 'present', pinStatus: 'final-try' });
     const third = await service.signIn('0002');
     expect(third.kind).toBe('locked');
-    expect(third.kind === 'locked' && third.message).toMatch(/^Carte bloquée : .*code de déblocage \(PUK/);
+    expect(third.kind === 'locked' && third.message).toMatch(/^Carte bloquée\u00a0: .*code de déblocage \(PUK/);
     expect(module.calls.get('C_Login')).toBe(3);
 
     const fourth = await service.signIn(card.pin);

@@ -207,7 +207,7 @@ describe('Annuaire Santé in the host', () => {
     await poll(status, (s) => s.import.bytesDone > 0);
     await call('card.signOut', {});
     await poll(async () => events.at(-1)?.status.import.state ?? 'none', (state) => state === 'failed', 10_000);
-    expect(events.at(-1)?.status.import.message).toBe('La session a été verrouillée pendant l’import de l’annuaire : import interrompu. L’annuaire actuel est conservé.');
+    expect(events.at(-1)?.status.import.message).toBe('La session a été verrouillée pendant l’import de l’annuaire : import interrompu. L’annuaire actuel est conservé.');
     await poll(() => call<CardView>('card.getState', {}), (v) => v.state === 'present');
     expect(await call('card.signIn', { pin: card.pin })).toMatchObject({ result: 'signed-in' });
     const after = await status();
