@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY_URL, APP_ORIGIN, describeUrlForLog, isAllowedRequest, isAppUrl, originOf } from './appOrigin.js';
+import { APP_ENTRY_URL, APP_ORIGIN, describeUrlForLog, isAllowedDownload, isAllowedRequest, isAppUrl, originOf } from './appOrigin.js';
 
 describe('originOf', () => {
   it('serialises the app scheme as Chromium does (Node says "null" for it)', () => {
@@ -64,6 +64,11 @@ describe('describeUrlForLog', () => {
     expect(described).toEqual({ scheme: 'https', host: 'dmp.example' });
     expect(JSON.stringify(described)).not.toMatch(/DUPONT|1234567890123|pw/);
   });
+  it('lets the page save only blobs the app minted', () => {
+    expect(isAllowedDownload('blob:app://caducee/6f1c')).toBe(true);
+    for (const url of ['blob:https://evil/1', 'https://example.org/cr.pdf', 'data:application/pdf;base64,JVBERg==', 'file:///etc/passwd', 'app://caducee/index.html']) expect(isAllowedDownload(url), url).toBe(false);
+  });
+
   it('drops the content of data: and blob: URLs', () => {
     expect(describeUrlForLog('data:text/html,<h1>Mme Martin</h1>')).toEqual({ scheme: 'data', host: '' });
     expect(describeUrlForLog('nonsense')).toEqual({ scheme: 'invalid', host: '' });

@@ -63,6 +63,15 @@ export function isAllowedRequest(url: string, options: { readonly allowDevTools?
  * What a log line may say about a refused URL: scheme and host only. Paths and query strings
  * may carry data (a patient's name in a search, a token), so they never reach the log.
  */
+/**
+ * What the page may offer to save: only a blob the app itself minted (an attachment the user
+ * chose to keep, already in memory). Electron then asks where with its save dialog; nothing is
+ * written without the user choosing the place.
+ */
+export function isAllowedDownload(url: string): boolean {
+  return url.startsWith(`blob:${APP_ORIGIN}/`);
+}
+
 export function describeUrlForLog(url: string): { scheme: string; host: string } {
   const parsed = parse(url);
   if (!parsed) return { scheme: 'invalid', host: '' };

@@ -1,13 +1,13 @@
 import { app, session, type Session, type WebContents } from 'electron';
 import type { Logger } from '../policy/logger.js';
-import { describeUrlForLog, isAllowedRequest, isAppUrl } from './appOrigin.js';
+import { describeUrlForLog, isAllowedDownload, isAllowedRequest, isAppUrl } from './appOrigin.js';
 
 /**
  * Defence in depth around every web contents the app will ever have (windows, DevTools, any
  * future child): nothing navigates away from `app://caducee`, nothing opens a window, no
- * <webview>, no permission, no device, no download, and the session loads nothing that is not
- * the app's own files. Each refusal is logged with scheme and host only (never a path or a
- * query string: they may carry data).
+ * <webview>, no permission, no device, no download but an attachment the user saves, and the
+ * session loads nothing that is not the app's own files. Each refusal is logged with scheme and
+ * host only (never a path or a query string: they may carry data).
  */
 export interface SecurityOptions {
   readonly log: Logger;
@@ -48,8 +48,10 @@ function hardenSession(ses: Session, { log, allowDevTools }: SecurityOptions): v
     callback({ cancel: true });
   });
 
-  // No downloads from the page: saving a document will go through a main-process dialog.
+  // Downloads: only an attachment the user saves (the app's own blob), through Electron's save
+  // dialog; anything else the page or a link might start is refused.
   ses.on('will-download', (event, item) => {
+    if (isAllowedDownload(item.getURL())) return;
     event.preventDefault();
     log.warn('security.download-blocked', describeUrlForLog(item.getURL()));
   });
