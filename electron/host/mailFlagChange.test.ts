@@ -77,6 +77,7 @@ describe('message views', () => {
     snippet: 'n',
     flags: ['\\Seen', '\\Answered'],
     hasAttachments: false,
+    receiptsBack: false,
     patientId: null,
     uid: 1,
     cc: [],

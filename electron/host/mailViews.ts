@@ -18,6 +18,7 @@ export function summaryView(m: MailboxSummary): MailSummaryView {
     answered: m.flags.includes('\\Answered'),
     hasAttachments: m.hasAttachments,
     patientId: m.patientId,
+    receipt: m.receiptsBack ? 'read' : m.readReceipt === 'asked' ? 'asked' : 'none',
   };
 }
 

@@ -38,6 +38,8 @@ export const mailSummarySchema = z
     answered: z.boolean(),
     hasAttachments: z.boolean(),
     patientId: id.nullable(),
+    /** asked: the sender asks this professional for a read receipt, not answered yet; read: a receipt came back for this (sent) message. */
+    receipt: z.enum(['none', 'asked', 'read']),
   })
   .strict();
 export type MailSummaryView = z.infer<typeof mailSummarySchema>;

@@ -191,6 +191,9 @@ describe('messagerie : A écrit à B avec un PDF et un accusé de lecture (web, 
     const receipt = a.getByTestId('mail-receipt');
     await receipt.first().waitFor({ timeout: 45_000 });
     expect(await receipt.first().innerText()).toMatch(new RegExp(`Lu par ${durand.address.replace('.', '\\.')} le .+ à \\d\\d:\\d\\d`));
+    // The list says it too, in words for screen readers (the row re-reads on `mail.changed`).
+    await sentRow.locator('.mail-icon-receipt').waitFor({ timeout: 15_000 });
+    expect(await sentRow.innerText()).not.toContain('accusé de lecture demandé');
     await screenshot(a, 'web', 'mail-a-sent-receipt');
     await expectA11y(a, 'A, message envoyé avec accusé');
 

@@ -79,6 +79,7 @@ describe('mailbox repository', () => {
     const id = one?.id ?? 0;
     expect(repo.mailboxAnswerReadReceipt({ id, state: 'sent' })).toBe(false);
     db.prepare(`update messages set read_receipt = 'asked' where id = ?`).run(id);
+    expect(repo.mailboxWindow({ folder: 'INBOX', offset: 2, limit: 1 }).items[0]?.readReceipt).toBe('asked');
     expect(repo.mailboxAnswerReadReceipt({ id, state: 'sent' })).toBe(true);
     expect(repo.mailboxAnswerReadReceipt({ id, state: 'declined' })).toBe(false);
     expect(repo.mailboxMessage(id)?.readReceipt).toBe('sent');
@@ -86,8 +87,10 @@ describe('mailbox repository', () => {
 
   it('shows the receipts that came back for a sent message', () => {
     const [sentId] = sync.storeSyncedMessages({ folder: 'Sent', messages: [synced(1, { messageId: '<sent1@medecin.test>', from: 'dr.martin@medecin.test' })] });
+    expect(repo.mailboxWindow({ folder: 'Sent', offset: 0, limit: 1 }).items[0]?.receiptsBack).toBe(false);
     db.prepare('insert into mail_receipts (original_message_id, recipient, disposition, at) values (?, ?, ?, ?)').run('<sent1@medecin.test>', 'dr.durand@hopital.test', 'processed', 42);
     expect(repo.mailboxMessage(sentId ?? 0)?.receipts).toEqual([{ recipient: 'dr.durand@hopital.test', disposition: 'processed', at: 42 }]);
+    expect(repo.mailboxWindow({ folder: 'Sent', offset: 0, limit: 1 }).items[0]?.receiptsBack).toBe(true);
   });
 
   it('keeps the server copy of a sent message and moves the patient link onto it', () => {

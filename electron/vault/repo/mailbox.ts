@@ -27,6 +27,10 @@ export interface MailboxSummary {
   readonly flags: string[];
   readonly hasAttachments: boolean;
   readonly patientId: number | null;
+  /** `read_receipt` of the row: what the sender asked of us, and what we answered. */
+  readonly readReceipt: 'none' | 'asked' | 'sent' | 'declined';
+  /** At least one read receipt came back for this message (ours, sent). */
+  readonly receiptsBack: boolean;
 }
 
 export interface MailboxReceipt {
@@ -56,7 +60,6 @@ export interface MailboxMessage extends MailboxSummary {
   readonly references: string[];
   readonly dispositionNotificationTo: string | null;
   readonly returnPath: string | null;
-  readonly readReceipt: 'none' | 'asked' | 'sent' | 'declined';
   readonly attachments: { id: number; filename: string; mime: string; size: number; contentId: string | null }[];
   readonly receipts: MailboxReceipt[];
   readonly xdm: MailboxXdm | null;
@@ -84,7 +87,9 @@ const SNIPPET_LENGTH = 160;
 
 // `exists` on the attachments index: right even for rows the parser has not flagged yet.
 const SUMMARY_COLUMNS = `m.id, m.folder, m.date, m."from", m."to", m.subject, m.snippet, m.flags, m.patient_id as patientId,
-  (m.has_attachments = 1 or exists (select 1 from attachments a where a.message_id = m.id)) as hasAttachments`;
+  (m.has_attachments = 1 or exists (select 1 from attachments a where a.message_id = m.id)) as hasAttachments,
+  m.read_receipt as readReceipt,
+  (m.message_id is not null and exists (select 1 from mail_receipts r where r.original_message_id = m.message_id)) as receiptsBack`;
 
 interface SummaryRow {
   id: number;
@@ -97,6 +102,8 @@ interface SummaryRow {
   flags: string;
   patientId: number | null;
   hasAttachments: number;
+  readReceipt: MailboxSummary['readReceipt'];
+  receiptsBack: number;
 }
 
 const json = <T>(text: string | null | undefined, fallback: T): T => {
@@ -109,7 +116,7 @@ const json = <T>(text: string | null | undefined, fallback: T): T => {
 };
 
 function toSummary(r: SummaryRow): MailboxSummary {
-  return { id: r.id, folder: r.folder, date: r.date, from: r.from, to: json<string[]>(r.to, []), subject: r.subject, snippet: r.snippet, flags: json<string[]>(r.flags, []), hasAttachments: r.hasAttachments === 1, patientId: r.patientId };
+  return { id: r.id, folder: r.folder, date: r.date, from: r.from, to: json<string[]>(r.to, []), subject: r.subject, snippet: r.snippet, flags: json<string[]>(r.flags, []), hasAttachments: r.hasAttachments === 1, patientId: r.patientId, readReceipt: r.readReceipt, receiptsBack: r.receiptsBack === 1 };
 }
 
 /** The last segment of an IMAP path, whatever the server's delimiter. */
@@ -131,7 +138,7 @@ export function createMailboxRepository(db: SqliteDb) {
   const search = db.prepare(`select ${SUMMARY_COLUMNS} from messages_fts f join messages m on m.id = f.rowid where messages_fts match ? order by f.rowid desc limit ?`);
   const full = db.prepare(`select ${SUMMARY_COLUMNS}, m.uid, m.cc, m.message_id as messageId, m.body_text as bodyText, m.body_html as bodyHtml,
       m.remote_content_blocked as blocked, m.mime_error as mimeError, m.parse_state as parseState, m.header_block as headerBlock,
-      m.in_reply_to as inReplyTo, m.references_ids as refs, m.disposition_notification_to as dnt, m.return_path as returnPath, m.read_receipt as readReceipt
+      m.in_reply_to as inReplyTo, m.references_ids as refs, m.disposition_notification_to as dnt, m.return_path as returnPath
     from messages m where m.id = ?`);
   const attachmentsOf = db.prepare('select id, filename, mime, size, content_id as contentId from attachments where message_id = ? order by id');
   const attachmentById = db.prepare('select id, message_id as messageId, filename, mime, data from attachments where id = ?');
@@ -229,7 +236,7 @@ export function createMailboxRepository(db: SqliteDb) {
     },
     mailboxMessage(id: number): MailboxMessage | null {
       const r = full.get(id) as
-        | (SummaryRow & { uid: number | null; cc: string; messageId: string | null; bodyText: string; bodyHtml: string | null; blocked: number; mimeError: string | null; parseState: 'pending' | 'parsed'; headerBlock: string | null; inReplyTo: string | null; refs: string; dnt: string | null; returnPath: string | null; readReceipt: MailboxMessage['readReceipt'] })
+        | (SummaryRow & { uid: number | null; cc: string; messageId: string | null; bodyText: string; bodyHtml: string | null; blocked: number; mimeError: string | null; parseState: 'pending' | 'parsed'; headerBlock: string | null; inReplyTo: string | null; refs: string; dnt: string | null; returnPath: string | null })
         | undefined;
       if (r === undefined) return null;
       const xdm = xdmOf.get(id) as { documents: string; patientIds: string; match: MailboxXdm['match']; message: string | null } | undefined;

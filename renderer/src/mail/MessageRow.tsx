@@ -66,6 +66,18 @@ export function MessageRow({ id, index, count, top, height, message, active, ope
               <span className="visually-hidden">, {t('mail.list.answered')}</span>
             </span>
           )}
+          {message.receipt === 'read' && (
+            <span className="mail-icon mail-icon-receipt" title={t('mail.list.receiptRead')}>
+              <Icon name="receipt" />
+              <span className="visually-hidden">, {t('mail.list.receiptRead')}</span>
+            </span>
+          )}
+          {message.receipt === 'asked' && (
+            <span className="mail-icon" title={t('mail.list.receiptAsked')}>
+              <Icon name="receipt" />
+              <span className="visually-hidden">, {t('mail.list.receiptAsked')}</span>
+            </span>
+          )}
           {message.patientId !== null && (
             <span className="mail-icon" title={t('mail.list.patient')}>
               <Icon name="patient" />
