@@ -113,7 +113,7 @@ const fake = vi.hoisted(() => {
 
 vi.mock('electron', () => fake.electron);
 
-const { createPscWindow, navigationVerdict, pscAuthWindow, requestVerdict } = await import('./pscWindow.js');
+const { chooseClientCertificate, createPscWindow, navigationVerdict, pscAuthWindow, requestVerdict } = await import('./pscWindow.js');
 
 const ISSUER = 'https://auth.esw.esante.gouv.fr';
 const WALLET = 'https://wallet.esw.esante.gouv.fr';
@@ -235,6 +235,34 @@ describe('pscAuthWindow', () => {
     expect(await settled).toEqual({ url: CALLBACK });
     expect(window.destroyed).toBe(true);
     expect(ses?.cleared).toBe(1);
+  });
+
+  it('offers the signed-in card’s certificate to a client-certificate prompt, and nothing else', async () => {
+    const card = { serialHex: '0A1B2C', issuerCn: 'TEST AC IGC-SANTE ELEMENTAIRE' };
+    const openWindow = pscAuthWindow(() => ({ parent: undefined, log: undefined }));
+    const outcome = openWindow(AUTH_URL, rules.isRedirect, { allowedOrigins: rules.allowedOrigins, signal: new AbortController().signal, cardCertificate: card });
+    const offered = [
+      { serialNumber: '0a1b2c', issuer: { commonName: 'AUTRE AC' } },
+      { serialNumber: '0a1b2c', issuer: { commonName: card.issuerCn } },
+    ];
+    const event = { preventDefault: vi.fn() };
+    const callback = vi.fn();
+    lastWindow().webContents.emit('select-client-certificate', event, AUTH_URL, offered, callback);
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(callback).toHaveBeenCalledWith(offered[1]);
+    // Not among them: no certificate at all (never the first one the OS lists).
+    const none = vi.fn();
+    lastWindow().webContents.emit('select-client-certificate', { preventDefault: vi.fn() }, AUTH_URL, [offered[0]], none);
+    expect(none).toHaveBeenCalledWith();
+    expect(navigate('will-redirect', CALLBACK)).toBe(true);
+    expect(await outcome).toBe(CALLBACK);
+  });
+
+  it('matches a certificate by serial (any case, separators or leading zeros) and issuer', () => {
+    const card = { serialHex: '00ab:cd', issuerCn: 'AC' };
+    expect(chooseClientCertificate([{ serialNumber: 'ABCD', issuer: { commonName: 'AC' } }], card)).toBeDefined();
+    expect(chooseClientCertificate([{ serialNumber: 'ABCE', issuer: { commonName: 'AC' } }], card)).toBeUndefined();
+    expect(chooseClientCertificate([{ serialNumber: 'ABCD', issuer: { commonName: 'AC' } }], undefined)).toBeUndefined();
   });
 
   it('catches a loopback redirect URI in the request filter as well', async () => {

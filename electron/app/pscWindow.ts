@@ -91,9 +91,30 @@ export function requestVerdict(
   return 'block';
 }
 
+/** What Electron tells of a certificate the OS offers for a client-certificate prompt. */
+export interface OfferedCertificate {
+  readonly serialNumber: string;
+  readonly issuer: { readonly commonName: string };
+}
+
+const serialKey = (hex: string) => hex.toLowerCase().replace(/[^0-9a-f]/g, '').replace(/^0+/, '');
+
+/**
+ * PSC's page may ask for a client certificate (CPS on the card, through the OS). Chromium's
+ * default takes the first one the OS lists: with several certificates on the workstation that
+ * could be someone else's, or a software one. The signed-in card's authentication certificate is
+ * the only one offered (by serial and issuer); none when it is not among them, so the page falls
+ * back to its other means (e-CPS).
+ */
+export function chooseClientCertificate<C extends OfferedCertificate>(offered: readonly C[], card: { readonly serialHex: string; readonly issuerCn: string } | undefined): C | undefined {
+  if (card === undefined) return undefined;
+  const serial = serialKey(card.serialHex);
+  return offered.find((c) => serialKey(c.serialNumber) === serial && c.issuer.commonName === card.issuerCn);
+}
+
 function hardenAuthSession(ses: Session, rules: Parameters<typeof requestVerdict>[2], onCallback: (url: string) => void, log: Logger | undefined): void {
   delegateSessionPolicy(ses);
-  // A client certificate (the CPS card) is chosen in Chromium's own prompt; nothing else is granted.
+  // A client certificate (the CPS card) is chosen by `chooseClientCertificate`; nothing else is granted.
   ses.setPermissionRequestHandler((_contents, permission, callback) => {
     log?.warn('psc-window.permission-denied', { permission });
     callback(false);
@@ -126,7 +147,7 @@ export interface PscWindowContext {
  * rejects when the user closes it, on `signal`, or after PSC_WINDOW_TIMEOUT_MS.
  */
 export function pscAuthWindow(context: () => PscWindowContext, timeoutMs = PSC_WINDOW_TIMEOUT_MS): OpenAuthWindow {
-  return (authorizationUrl, isRedirect, { allowedOrigins, signal }) =>
+  return (authorizationUrl, isRedirect, { allowedOrigins, signal, cardCertificate }) =>
     new Promise<string>((resolve, reject) => {
       const { parent, log } = context();
       const rules = { allowedOrigins, isRedirect };
@@ -186,6 +207,14 @@ export function pscAuthWindow(context: () => PscWindowContext, timeoutMs = PSC_W
         return { action: 'deny' };
       });
       contents.on('will-attach-webview', (event) => event.preventDefault());
+      contents.on('select-client-certificate', (event, _url, offered, callback) => {
+        event.preventDefault();
+        const chosen = chooseClientCertificate(offered, cardCertificate);
+        log?.info('psc-window.client-certificate', { offered: offered.length, chosen: chosen ? 'card' : 'none' });
+        // No argument = no certificate (Electron documents it optional; its typings do not).
+        if (chosen) callback(chosen);
+        else (callback as (certificate?: unknown) => void)();
+      });
       window.once('ready-to-show', () => window.show());
       window.on('closed', () => settle({ error: new Error('sign-in window closed') }));
       window.loadURL(authorizationUrl).catch((error: unknown) => {

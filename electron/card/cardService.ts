@@ -51,6 +51,9 @@ export interface ProfileView {
   readonly profession: string;
   /** ISO date-time. */
   readonly validUntil: string;
+  /** The authentication certificate (main only: picks the card in a client-certificate prompt). */
+  readonly serialHex: string;
+  readonly issuerCn: string;
 }
 
 export interface WarningView {
@@ -110,6 +113,8 @@ export function profileView(profile: CpsProfile): ProfileView {
     firstName: profile.firstName,
     profession: profile.profession,
     validUntil: profile.notAfter.toISOString(),
+    serialHex: profile.serialHex,
+    issuerCn: profile.issuerCn,
   };
 }
 

@@ -14,7 +14,12 @@ import type { EventBus } from './eventBus.js';
 export type OpenAuthWindow = (
   authorizationUrl: string,
   isRedirect: (url: string) => boolean,
-  options: { readonly allowedOrigins: readonly string[]; readonly signal: AbortSignal },
+  options: {
+    readonly allowedOrigins: readonly string[];
+    readonly signal: AbortSignal;
+    /** The signed-in card's authentication certificate: the one offered if PSC's page asks for a client certificate. */
+    readonly cardCertificate?: { readonly serialHex: string; readonly issuerCn: string };
+  },
 ) => Promise<string>;
 
 /** The Pro Santé Connect session of the host (tokens in memory only). */
@@ -79,6 +84,12 @@ function displayName(session: PscSession): string {
  * provider refuses the refresh the state becomes `expired` (STANDARDS.md §3 CONF.10/11: the
  * mail session listens to `onChange` and ends cleanly). Every change is emitted as `psc.changed`.
  */
+/** The signed-in card's certificate, as the PSC window needs it to pick the card among the OS's certificates. */
+function cardCertificateOf(card: Pick<CardService, 'getState'>): { cardCertificate?: { serialHex: string; issuerCn: string } } {
+  const state = card.getState();
+  return state.state === 'signed-in' ? { cardCertificate: { serialHex: state.profile.serialHex, issuerCn: state.profile.issuerCn } } : {};
+}
+
 export function createPscSessionHost(options: {
   config: PscConfig | undefined;
   hostKind: 'electron' | 'web';
@@ -296,7 +307,7 @@ export function createPscSessionHost(options: {
       windowAbort = abort;
       const allowedOrigins = [...new Set([new URL(authorizationUrl).origin, new URL(config?.issuer ?? authorizationUrl).origin])];
       void options
-        .openAuthWindow(authorizationUrl, (url) => client.isRedirect(url), { allowedOrigins, signal: abort.signal })
+        .openAuthWindow(authorizationUrl, (url) => client.isRedirect(url), { allowedOrigins, signal: abort.signal, ...cardCertificateOf(options.card) })
         .then(
           (callbackUrl) =>
             complete(callbackUrl, mine).catch(async (error: unknown) => {

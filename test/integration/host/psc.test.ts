@@ -33,15 +33,15 @@ const tokensSeen: string[] = [];
 
 /** What the fake window does next: log in as an account (with an acr), or be closed by the user. */
 let windowAction: { kind: 'login'; account: string; acr?: string } | { kind: 'close' } = { kind: 'login', account: 'jeanne' };
-const windowCalls: { allowedOrigins: readonly string[]; redirectRecognised: boolean }[] = [];
-const openAuthWindow: OpenAuthWindow = async (url, isRedirect, { allowedOrigins }) => {
+const windowCalls: { allowedOrigins: readonly string[]; redirectRecognised: boolean; cardSerial?: string | undefined }[] = [];
+const openAuthWindow: OpenAuthWindow = async (url, isRedirect, { allowedOrigins, cardCertificate }) => {
   const action = windowAction;
   if (action.kind === 'close') {
     windowCalls.push({ allowedOrigins, redirectRecognised: false });
     throw new Error('window closed');
   }
   const callback = await loginWithTestAccount(url, action.account, action.acr ? { acr: action.acr } : {});
-  windowCalls.push({ allowedOrigins, redirectRecognised: isRedirect(callback) && !isRedirect(url) });
+  windowCalls.push({ allowedOrigins, redirectRecognised: isRedirect(callback) && !isRedirect(url), cardSerial: cardCertificate?.serialHex });
   return callback;
 };
 
@@ -133,7 +133,8 @@ describe('Pro Santé Connect in the host (Electron flow, window replaced)', () =
     expect(status.expiresAt).toBeGreaterThan(Date.now());
     expect(events.map((e) => e.state)).toEqual(['waiting', 'signed-in']);
     // The window may only navigate on the provider's origin, and knew the redirect back.
-    expect(windowCalls.at(-1)).toEqual({ allowedOrigins: [provider.issuer], redirectRecognised: true });
+    // The window is told which certificate is the card's (for PSC's client-certificate prompt).
+    expect(windowCalls.at(-1)).toEqual({ allowedOrigins: [provider.issuer], redirectRecognised: true, cardSerial: expect.stringMatching(/^[0-9a-f]+$/i) });
 
     // The mail server's token: a JWT for its audience, naming the professional.
     const token = await host.psc.accessToken();

@@ -22,7 +22,7 @@ function signedInCard(): CardServiceState {
   return {
     state: 'signed-in',
     slotId: '1',
-    profile: { idNatKind: 'RPPS', idNat: IDNAT, rpps: '10100000017', lastName: 'HÉBERT-TEST', firstName: 'Jeanne', profession: 'Médecin', validUntil: '2030-01-01T00:00:00Z' },
+    profile: { idNatKind: 'RPPS', idNat: IDNAT, rpps: '10100000017', lastName: 'HÉBERT-TEST', firstName: 'Jeanne', profession: 'Médecin', validUntil: '2030-01-01T00:00:00Z', serialHex: '0a1b', issuerCn: 'TEST AC IGC-SANTE' },
     warnings: [],
     otherSlots: [],
   };
