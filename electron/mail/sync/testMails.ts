@@ -1,13 +1,14 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { buildMdn } from '../mdn/mdn.js';
 import { buildXdm } from '../xdm/buildXdm.js';
+import { INS_ECETINSI, testCda } from '../xdm/testCda.js';
 
 /**
  * Received mails for the sync and parse tests (unit and integration), built with nodemailer's
  * MailComposer, the MDN builder and the XDM builder of this repository. Fictitious people and
  * the ANS test patient ECETINSI only.
  */
-export const INS_ECETINSI = { value: '109076322083489', oid: '1.2.250.1.213.1.4.8' } as const;
+export { INS_ECETINSI };
 export const XDM_PATIENT_ID = `${INS_ECETINSI.value}^^^&${INS_ECETINSI.oid}&ISO^NH`;
 
 async function compose(options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
@@ -42,32 +43,6 @@ export function mdnFromPetit(originalMessageId = '<envoi-42@medecin.test>'): Buf
   }).raw;
 }
 
-/** A CDA R2 level-1 header with a tiny PDF for the ANS test patient. */
-function cda(): Buffer {
-  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n').toString('base64');
-  return Buffer.from(
-    `<?xml version="1.0" encoding="UTF-8"?>
-<ClinicalDocument xmlns="urn:hl7-org:v3">
-  <realmCode code="FR"/>
-  <typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/>
-  <templateId root="2.16.840.1.113883.2.8.2.1"/>
-  <templateId root="1.2.250.1.213.1.1.1.1"/>
-  <id root="1.2.250.1.999.1.1.20261128.7"/>
-  <code code="11502-2" displayName="CR d'examens biologiques" codeSystem="2.16.840.1.113883.6.1" codeSystemName="LOINC"/>
-  <title>Compte rendu d'examens biologiques</title>
-  <effectiveTime value="20261128101500+0100"/>
-  <confidentialityCode code="N" codeSystem="2.16.840.1.113883.5.25"/>
-  <languageCode code="fr-FR"/>
-  <recordTarget><patientRole><id root="${INS_ECETINSI.oid}" extension="${INS_ECETINSI.value}"/>
-    <patient><name><given>PIERRE-ALAIN</given><family qualifier="BR">ECETINSI</family></name>
-      <administrativeGenderCode code="M" codeSystem="2.16.840.1.113883.5.1"/><birthTime value="20090714"/></patient>
-  </patientRole></recordTarget>
-  <component><nonXMLBody><text mediaType="application/pdf" representation="B64">${pdf}</text></nonXMLBody></component>
-</ClinicalDocument>
-`,
-    'utf8',
-  );
-}
 
 export async function xdmZip(): Promise<Buffer> {
   const built = await buildXdm({
@@ -76,7 +51,7 @@ export async function xdmZip(): Promise<Buffer> {
     author: { idNat: '810012345678', family: 'MEDECIN', given: 'Jeanne' },
     documents: [
       {
-        cda: cda(),
+        cda: testCda(),
         classCode: { code: '11', scheme: '1.2.250.1.213.1.1.4.1', displayName: 'Compte rendu' },
         healthcareFacilityType: { code: 'SA07', scheme: '1.2.250.1.71.4.2.4', displayName: 'Cabinet individuel' },
         practiceSetting: { code: 'AMBULATOIRE', scheme: '1.2.250.1.213.1.1.4.9', displayName: 'Ambulatoire' },

@@ -10,6 +10,7 @@ import { mdnOriginalFrom, parseMdn, shouldSendMdn } from '../../../electron/mail
 import { createSubmissionClient } from '../../../electron/mail/smtp/submissionClient.js';
 import { newMessageId } from '../../../electron/mail/smtp/outgoingMail.js';
 import { buildXdm, xdmPatientFromRecord } from '../../../electron/mail/xdm/buildXdm.js';
+import { testCda } from '../../../electron/mail/xdm/testCda.js';
 import { createMailMdnKind, mailMdnJob, MAIL_MDN } from '../../../electron/outbox/kinds/mailMdn.js';
 import { createMailSendKind, MAIL_SEND, mailSendJob, mailSendPayload, type MssSettings } from '../../../electron/outbox/kinds/mailSend.js';
 import { createOutbox, type Outbox } from '../../../electron/outbox/outbox.js';
@@ -84,31 +85,6 @@ async function fetchParsed(user: TestMailUser, find: { messageId: string } | { p
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(3000), Buffer.from('\n%%EOF\n')]);
 
-function cda(): Buffer {
-  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n').toString('base64');
-  return Buffer.from(
-    `<?xml version="1.0" encoding="UTF-8"?>
-<ClinicalDocument xmlns="urn:hl7-org:v3">
-  <realmCode code="FR"/>
-  <typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/>
-  <templateId root="2.16.840.1.113883.2.8.2.1"/>
-  <templateId root="1.2.250.1.213.1.1.1.1"/>
-  <id root="1.2.250.1.999.1.1.20261128.7"/>
-  <code code="11502-2" displayName="CR d'examens biologiques" codeSystem="2.16.840.1.113883.6.1" codeSystemName="LOINC"/>
-  <title>Compte rendu d'examens biologiques</title>
-  <effectiveTime value="20261128101500+0100"/>
-  <confidentialityCode code="N" codeSystem="2.16.840.1.113883.5.25"/>
-  <languageCode code="fr-FR"/>
-  <recordTarget><patientRole><id root="1.2.250.1.213.1.4.8" extension="109076322083489"/>
-    <patient><name><given>PIERRE-ALAIN</given><family qualifier="BR">ECETINSI</family></name>
-      <administrativeGenderCode code="M" codeSystem="2.16.840.1.113883.5.1"/><birthTime value="20090714"/></patient>
-  </patientRole></recordTarget>
-  <component><nonXMLBody><text mediaType="application/pdf" representation="B64">${pdf}</text></nonXMLBody></component>
-</ClinicalDocument>
-`,
-    'utf8',
-  );
-}
 
 /** An IHE_XDM.ZIP for the qualified test patient (as in xdm.test.ts). */
 async function qualifiedXdm() {
@@ -129,7 +105,7 @@ async function qualifiedXdm() {
     },
     documents: [
       {
-        cda: cda(),
+        cda: testCda(),
         classCode: { code: '11', scheme: '1.2.250.1.213.1.1.4.1', displayName: 'Compte rendu' },
         healthcareFacilityType: { code: 'SA07', scheme: '1.2.250.1.71.4.2.4', displayName: 'Cabinet individuel' },
         practiceSetting: { code: 'AMBULATOIRE', scheme: '1.2.250.1.213.1.1.4.9', displayName: 'Ambulatoire' },

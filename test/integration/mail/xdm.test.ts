@@ -12,6 +12,7 @@ import { parseInsiResponse } from '../../../electron/identity/insiAnswer.js';
 import { ECETINSI, fixture, testRegistry } from '../../../electron/identity/testSupport.js';
 import { buildXdm, xdmPatientFromRecord, type BuildXdmInput, type XdmPatientInput } from '../../../electron/mail/xdm/buildXdm.js';
 import { matchXdm, readXdm, type XdmLimits } from '../../../electron/mail/xdm/readXdm.js';
+import { INS_ECETINSI, testCda } from '../../../electron/mail/xdm/testCda.js';
 import { XdmError } from '../../../electron/mail/xdm/xdmErrors.js';
 
 /**
@@ -67,38 +68,7 @@ function patchCentral(zip: Buffer, name: string, patch: { flags?: number; uncomp
   throw new Error(`no central header for ${name}`);
 }
 
-const INS_ECETINSI = { value: '109076322083489', oid: '1.2.250.1.213.1.4.8' } as const;
-
-/** A CDA R2 level-1 header with a tiny PDF, for `recordTarget` INS `ins` (or none). */
-function cda(options: { ins?: { value: string; oid: string } | null; code?: string; id?: string } = {}): Buffer {
-  const ins = options.ins === undefined ? INS_ECETINSI : options.ins;
-  const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n').toString('base64');
-  return Buffer.from(
-    `<?xml version="1.0" encoding="UTF-8"?>
-<ClinicalDocument xmlns="urn:hl7-org:v3">
-  <realmCode code="FR"/>
-  <typeId root="2.16.840.1.113883.1.3" extension="POCD_HD000040"/>
-  <templateId root="2.16.840.1.113883.2.8.2.1"/>
-  <templateId root="1.2.250.1.213.1.1.1.1"/>
-  <templateId root="1.3.6.1.4.1.19376.1.2.20"/>
-  <id root="${options.id ?? '1.2.250.1.999.1.1.20261128.1'}"/>
-  <code code="${options.code ?? '11502-2'}" displayName="CR d'examens biologiques" codeSystem="2.16.840.1.113883.6.1" codeSystemName="LOINC"/>
-  <title>Compte rendu d'examens biologiques &amp; commentaires</title>
-  <effectiveTime value="20261128101500+0100"/>
-  <confidentialityCode code="N" codeSystem="2.16.840.1.113883.5.25"/>
-  <languageCode code="fr-FR"/>
-  <recordTarget><patientRole>${ins === null ? '<id root="1.2.250.1.999.9" extension="IPP-42"/>' : `<id root="${ins.oid}" extension="${ins.value}"/>`}
-    <patient><name><given>PIERRE-ALAIN</given><family qualifier="BR">ECETINSI</family></name>
-      <administrativeGenderCode code="M" codeSystem="2.16.840.1.113883.5.1"/><birthTime value="20090714"/></patient>
-  </patientRole></recordTarget>
-  <component><nonXMLBody><text mediaType="application/pdf" representation="B64">${pdf}</text></nonXMLBody></component>
-</ClinicalDocument>
-`,
-    'utf8',
-  );
-}
-
-function buildInput(patient: XdmPatientInput, documents: readonly Buffer[] = [cda()]): BuildXdmInput {
+function buildInput(patient: XdmPatientInput, documents: readonly Buffer[] = [testCda()]): BuildXdmInput {
   return {
     mode: 'production',
     patient,
@@ -165,7 +135,7 @@ const refusal = async (p: Promise<unknown>): Promise<string> =>
 describe('building an IHE_XDM.ZIP', () => {
   it('writes a METADATA.XML that validates against the official ebRS lcm.xsd', async () => {
     const { patient } = await qualifiedPatient();
-    const built = await buildXdm(buildInput(xdmPatientFromRecord(patient), [cda(), cda({ code: '34133-9', id: '1.2.250.1.999.1.1.20261128.2' })]));
+    const built = await buildXdm(buildInput(xdmPatientFromRecord(patient), [testCda(), testCda({ code: '34133-9', id: '1.2.250.1.999.1.1.20261128.2' })]));
     expect(await xmllint(built.metadataXml)).toMatchObject({ ok: true });
     // The check has teeth: a Slot after the Classifications is refused by the schema.
     const creation = /<rim:Slot name="creationTime">[\s\S]*?<\/rim:Slot>/.exec(built.metadataXml)?.[0] ?? 'missing';
@@ -184,7 +154,7 @@ describe('building an IHE_XDM.ZIP', () => {
 
   it('round trip: the archive read back gives the same patient, documents, hashes, and attaches to the qualified patient', async () => {
     const { patient, store } = await qualifiedPatient();
-    const doc = cda();
+    const doc = testCda();
     const built = await buildXdm(buildInput(xdmPatientFromRecord(patient), [doc]));
     const xdm = await readXdm(built.zip);
     expect(xdm.subsets.map((s) => s.folder)).toEqual(['IHE_XDM/SUBSET01']);
@@ -219,7 +189,7 @@ describe('building an IHE_XDM.ZIP', () => {
     const local = xdmPatientFromRecord(p, { value: 'IPP-42', oid: '1.2.250.1.999.9' });
     // The CDA itself carries the INS: refused too.
     expect(await refusal(buildXdm(buildInput(local)))).toBe('ins-not-qualified');
-    const built = await buildXdm(buildInput(local, [cda({ ins: null })]));
+    const built = await buildXdm(buildInput(local, [testCda({ ins: null })]));
     expect(built.headers).toEqual({ 'X-MSS-CODECDA': '11502-2', 'X-MSS-INS': 'N' });
     expect(built.metadataXml).not.toContain('109076322083489');
     const xdm = await readXdm(built.zip);
@@ -231,7 +201,7 @@ describe('building an IHE_XDM.ZIP', () => {
   it('refuses another patient’s CDA, a bad INS key and a test INS in production', async () => {
     const { patient } = await qualifiedPatient();
     const input = xdmPatientFromRecord(patient);
-    expect(await refusal(buildXdm(buildInput(input, [cda({ ins: { value: '279035121518989', oid: '1.2.250.1.213.1.4.8' } })])))).toBe('patient-mismatch');
+    expect(await refusal(buildXdm(buildInput(input, [testCda({ ins: { value: '279035121518989', oid: '1.2.250.1.213.1.4.8' } })])))).toBe('patient-mismatch');
     expect(await refusal(buildXdm(buildInput({ ...input, ins: { value: '109076322083488', oid: '1.2.250.1.213.1.4.8' } })))).toBe('ins-invalid');
     expect(await refusal(buildXdm(buildInput({ ...input, ins: { value: '109076322083489', oid: '1.2.250.1.213.1.4.10' } })))).toBe('ins-invalid');
     expect(await refusal(buildXdm(buildInput(input, [Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><ClinicalDocument/>')])))).toBe('bad-document');
@@ -303,7 +273,7 @@ describe('reading hostile IHE_XDM.ZIP archives', () => {
 
   it('a missing document and a document that does not match its hash or size', async () => {
     const xml = await metadata();
-    const doc = cda();
+    const doc = testCda();
     expect(await readXdm(await zipOf([{ name: 'IHE_XDM/SUBSET01/METADATA.XML', data: xml }, { name: 'IHE_XDM/SUBSET01/DOC0001.XML', data: doc }]))).toMatchObject({ documents: [{ size: doc.length }] });
     expect(await refusal(readXdm(await zipOf([{ name: 'IHE_XDM/SUBSET01/METADATA.XML', data: xml }])))).toBe('missing-document');
     const tampered = Buffer.from(doc.toString('utf8').replace('CR d', 'XX d'), 'utf8');
